@@ -1,0 +1,66 @@
+"""Roles and what each may do. Plain data: the rest of the code asks ``can(user, capability)`` and
+never compares role names, so adding a role is a change here only."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    HANDLER = "handler", _("Complaint handler")
+    SENIOR_HANDLER = "senior_handler", _("Senior handler")
+    SUPERVISOR = "supervisor", _("Supervisor")
+    LIAISON = "liaison", _("Department liaison")
+    TRAINER = "trainer", _("Trainer")
+    PR_OFFICER = "pr_officer", _("PR / crisis officer")
+    AUDITOR = "auditor", _("Auditor")
+    ADMIN = "admin", _("Administrator")
+
+
+class Cap:
+    INTAKE = "intake"  # register complaints on behalf of customers
+    HANDLE = "handle"  # work complaints of the own team
+    SUPERVISE = "supervise"  # assign, see the team queue, receive escalations
+    APPROVE = "approve"  # decide compensation approvals up to the own authority
+    ANSWER_TASKS = "answer_tasks"  # answer department tasks
+    READ_ALL = "read_all"  # read complaints of every department
+    VIEW_PII = "view_pii"  # see personal data unmasked
+    REVEAL_PII = "reveal_pii"  # unmask one value with a logged reason
+    AUDIT = "audit"  # read audit logs
+    ADMINISTER = "administer"  # reference data, users
+
+
+ROLE_CAPS: dict[str, frozenset[str]] = {
+    Role.HANDLER: frozenset({Cap.INTAKE, Cap.HANDLE, Cap.REVEAL_PII}),
+    Role.SENIOR_HANDLER: frozenset({Cap.INTAKE, Cap.HANDLE, Cap.REVEAL_PII, Cap.APPROVE}),
+    Role.SUPERVISOR: frozenset(
+        {Cap.INTAKE, Cap.HANDLE, Cap.SUPERVISE, Cap.APPROVE, Cap.VIEW_PII, Cap.REVEAL_PII}
+    ),
+    Role.LIAISON: frozenset({Cap.ANSWER_TASKS}),
+    Role.TRAINER: frozenset({Cap.READ_ALL}),
+    Role.PR_OFFICER: frozenset({Cap.READ_ALL, Cap.REVEAL_PII}),
+    Role.AUDITOR: frozenset({Cap.READ_ALL, Cap.AUDIT}),
+    Role.ADMIN: frozenset(
+        {
+            Cap.INTAKE,
+            Cap.HANDLE,
+            Cap.SUPERVISE,
+            Cap.APPROVE,
+            Cap.READ_ALL,
+            Cap.VIEW_PII,
+            Cap.REVEAL_PII,
+            Cap.AUDIT,
+            Cap.ADMINISTER,
+        }
+    ),
+}
+
+# The approval ladder: a proposal above the proposer's limit goes to the lowest rung whose limit covers it.
+APPROVAL_LADDER: tuple[str, ...] = (Role.HANDLER, Role.SENIOR_HANDLER, Role.SUPERVISOR, Role.ADMIN)
+
+
+def can(user, capability: str) -> bool:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return capability in ROLE_CAPS.get(user.role, frozenset())

@@ -1,0 +1,23 @@
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+from kesu.common import clock, workcal
+
+
+def kesu(request):
+    ctx = {"org_name": settings.KESU_ORG_NAME, "unread_notifications": 0, "calendar_warning": None}
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return ctx
+    from kesu.accounts.roles import Cap, can
+    from kesu.complaints.selectors import notification_unread_count
+
+    ctx["unread_notifications"] = notification_unread_count(user=user)
+    today = clock.now().date()
+    if can(user, Cap.ADMINISTER) and today.month == 12 and workcal.schedule_missing(today.year + 1):
+        ctx["calendar_warning"] = _(
+            "The statutory holiday schedule for %(year)s is not known yet. Enter next year's holidays "
+            "and adjusted working days under Admin → Holiday overrides, or SLA deadlines will count "
+            "only weekends as days off."
+        ) % {"year": today.year + 1}
+    return ctx

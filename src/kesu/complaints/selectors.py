@@ -1,0 +1,256 @@
+"""Reads on the complaint desk: who sees what, queues with keyset pagination, detail and timeline.
+
+Visibility (department-scoped): roles with READ_ALL see every complaint; handlers and supervisors see
+their team's; liaisons see the complaints on which their department has a task; nobody else sees any.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import json
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils.dateparse import parse_datetime
+
+from kesu.accounts.models import AuthorityLimit, User
+from kesu.accounts.roles import Cap, can
+from kesu.common.errors import NotFound, ValidationFailed
+from kesu.complaints.models import (
+    OPEN_Q,
+    Complaint,
+    CompensationProposal,
+    DepartmentTask,
+    Notification,
+)
+from kesu.complaints.workflow import Status
+
+QUEUES = ("mine", "team", "unassigned", "overdue", "escalated", "approvals", "all")
+
+
+def visible_complaints(user: User) -> QuerySet[Complaint]:
+    qs = Complaint.objects.all()
+    if can(user, Cap.READ_ALL):
+        return qs
+    if can(user, Cap.HANDLE):
+        return qs.filter(department_id=user.department_id)
+    if can(user, Cap.ANSWER_TASKS):
+        return qs.filter(Exists(DepartmentTask.objects.filter(complaint=OuterRef("pk"), department_id=user.department_id)))
+    return qs.none()
+
+
+def can_view(user: User, complaint: Complaint) -> bool:
+    if can(user, Cap.READ_ALL):
+        return True
+    if can(user, Cap.HANDLE):
+        return complaint.department_id == user.department_id
+    if can(user, Cap.ANSWER_TASKS):
+        return DepartmentTask.objects.filter(complaint=complaint, department_id=user.department_id).exists()
+    return False
+
+
+def complaint_get(*, user: User, number: str) -> Complaint:
+    complaint = (
+        Complaint.objects.select_related("customer", "category", "department", "assignee", "sla_policy")
+        .filter(number=number)
+        .first()
+    )
+    if complaint is None or not can_view(user, complaint):
+        # Same answer for "absent" and "not yours": the number alone must not reveal a complaint exists.
+        raise NotFound("complaint not found")
+    return complaint
+
+
+def complaint_timeline(complaint: Complaint):
+    return complaint.events.select_related("actor").order_by("at", "id")
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    status: str = ""
+    category: str = ""
+    severity: str = ""
+    channel: str = ""
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    overdue: bool = False
+    repeat: bool = False
+    special_group: bool = False
+    escalated: bool = False
+    q: str = ""
+
+
+@dataclass(frozen=True)
+class QueuePage:
+    items: list[Complaint]
+    next_cursor: str | None
+    ordering: str  # "due" (open queues) or "recent"
+
+
+def _encode(values: list) -> str:
+    return base64.urlsafe_b64encode(json.dumps(values).encode()).decode().rstrip("=")
+
+
+def _decode(cursor: str) -> list:
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        values = json.loads(base64.urlsafe_b64decode(padded.encode()))
+        if not isinstance(values, list) or len(values) != 3:
+            raise ValueError
+        return values
+    except (ValueError, json.JSONDecodeError, UnicodeDecodeError):
+        raise ValidationFailed("invalid cursor", code="invalid_cursor", details={"field": "cursor"}) from None
+
+
+def complaint_queue(
+    *, user: User, queue: str, filters: QueueFilters | None = None, cursor: str | None = None, limit: int = 25
+) -> QueuePage:
+    """One page of a queue. Open queues put overdue complaints first, then the nearest deadline;
+    a queue filtered to closed complaints is ordered newest first. Keyset pagination: the cost of a
+    page does not grow with its depth."""
+    if queue not in QUEUES:
+        raise ValidationFailed("unknown queue", code="unknown_queue", details={"field": "queue"})
+    f = filters or QueueFilters()
+    limit = max(1, min(limit, 200))
+    qs = visible_complaints(user)
+    if queue == "mine":
+        qs = qs.filter(assignee=user)
+    elif queue == "team":
+        qs = qs.filter(department_id=user.department_id)
+    elif queue == "unassigned":
+        qs = qs.filter(assignee__isnull=True)
+    elif queue == "overdue":
+        qs = qs.filter(is_overdue=True)
+    elif queue == "escalated":
+        qs = qs.filter(escalated=True)
+    elif queue == "approvals":
+        qs = qs.filter(pk__in=pending_approvals(user=user).values("complaint_id"))
+
+    open_only = f.status != Status.CLOSED
+    if f.status:
+        if f.status not in Status.values:
+            raise ValidationFailed("unknown status", code="invalid_filter", details={"field": "status"})
+        qs = qs.filter(status=f.status)
+    if open_only:
+        qs = qs.filter(OPEN_Q)
+    if f.category:
+        qs = qs.filter(category__code=f.category)
+    if f.severity:
+        qs = qs.filter(severity=f.severity)
+    if f.channel:
+        qs = qs.filter(channel=f.channel)
+    if f.date_from:
+        qs = qs.filter(registered_at__date__gte=f.date_from)
+    if f.date_to:
+        qs = qs.filter(registered_at__date__lte=f.date_to)
+    if f.overdue:
+        qs = qs.filter(is_overdue=True)
+    if f.repeat:
+        qs = qs.filter(is_repeat=True)
+    if f.special_group:
+        qs = qs.exclude(customer__special_group="")
+    if f.escalated:
+        qs = qs.filter(escalated=True)
+    if f.q:
+        qs = qs.filter(Q(number__iexact=f.q.strip()) | Q(order_ref__iexact=f.q.strip()) | Q(title__icontains=f.q.strip()))
+
+    if open_only:
+        ordering = "due"
+        qs = qs.order_by("-is_overdue", "next_due_at", "id")
+        if cursor:
+            overdue, due_raw, last_id = _decode(cursor)
+            due = parse_datetime(due_raw) if due_raw else None
+            overdue = bool(overdue)
+            after = Q(is_overdue=False) if overdue else Q(pk__in=[])
+            if due is None:
+                after |= Q(is_overdue=overdue, next_due_at__isnull=True, id__gt=last_id)
+            else:
+                after |= Q(is_overdue=overdue, next_due_at__gt=due) | Q(is_overdue=overdue, next_due_at__isnull=True)
+                after |= Q(is_overdue=overdue, next_due_at=due, id__gt=last_id)
+            qs = qs.filter(after)
+    else:
+        ordering = "recent"
+        qs = qs.order_by("-registered_at", "-id")
+        if cursor:
+            _kind, reg_raw, last_id = _decode(cursor)
+            reg = parse_datetime(reg_raw or "")
+            if reg is None:
+                raise ValidationFailed("invalid cursor", code="invalid_cursor", details={"field": "cursor"})
+            qs = qs.filter(Q(registered_at__lt=reg) | Q(registered_at=reg, id__lt=last_id))
+
+    items = list(qs.select_related("category", "customer", "assignee")[: limit + 1])
+    next_cursor = None
+    if len(items) > limit:
+        items = items[:limit]
+        last = items[-1]
+        if ordering == "due":
+            next_cursor = _encode([last.is_overdue, last.next_due_at.isoformat() if last.next_due_at else None, last.pk])
+        else:
+            next_cursor = _encode(["r", last.registered_at.isoformat(), last.pk])
+    return QueuePage(items=items, next_cursor=next_cursor, ordering=ordering)
+
+
+def queue_counts(*, user: User) -> dict[str, int]:
+    base = visible_complaints(user).filter(OPEN_Q)
+    counts = {
+        "mine": base.filter(assignee=user).count(),
+        "overdue": base.filter(is_overdue=True).count(),
+        "unassigned": base.filter(assignee__isnull=True).count(),
+        "approvals": pending_approvals(user=user).count(),
+    }
+    if can(user, Cap.HANDLE):
+        counts["team"] = base.filter(department_id=user.department_id).count()
+    return counts
+
+
+def pending_approvals(*, user: User) -> QuerySet[CompensationProposal]:
+    if not can(user, Cap.APPROVE):
+        return CompensationProposal.objects.none()
+    limit = AuthorityLimit.objects.filter(role=user.role).values_list("max_amount", flat=True).first() or Decimal("0")
+    return (
+        CompensationProposal.objects.filter(
+            state=CompensationProposal.State.PENDING,
+            total__lte=limit,
+            complaint__in=visible_complaints(user),
+        )
+        .exclude(proposed_by=user)
+        .select_related("complaint", "proposed_by")
+        .order_by("proposed_at")
+    )
+
+
+def department_tasks_for(*, user: User, state: str = DepartmentTask.State.OPEN) -> QuerySet[DepartmentTask]:
+    qs = DepartmentTask.objects.select_related("complaint", "department", "owner")
+    if can(user, Cap.ANSWER_TASKS):
+        qs = qs.filter(department_id=user.department_id)
+    elif can(user, Cap.READ_ALL):
+        pass
+    elif can(user, Cap.HANDLE):
+        qs = qs.filter(complaint__department_id=user.department_id)
+    else:
+        return qs.none()
+    if state:
+        qs = qs.filter(state=state)
+    return qs.order_by("due_at", "id")
+
+
+def notification_unread_count(*, user: User) -> int:
+    return Notification.objects.filter(user=user, read_at__isnull=True).count()
+
+
+def notifications_for(*, user: User, limit: int = 50) -> list[Notification]:
+    return list(Notification.objects.filter(user=user).select_related("complaint")[:limit])
+
+
+def public_status(*, number: str, phone_last4: str) -> Complaint | None:
+    """The public status page: a complaint is shown only for the right number and phone digits."""
+    number = (number or "").strip().upper()
+    digits = (phone_last4 or "").strip()
+    if not number or len(digits) != 4 or not digits.isdigit():
+        return None
+    complaint = Complaint.objects.select_related("customer", "category").filter(number=number).first()
+    if complaint is None or not complaint.customer.phone_normalized.endswith(digits):
+        return None
+    return complaint

@@ -1,0 +1,178 @@
+"""SLA timers (时效管理).
+
+Invariants:
+- Each complaint has at most one StageDeadline per stage. acknowledge, first_response and resolve start
+  at registration; follow_up starts when the complaint is resolved; reopening restarts resolve.
+- ``Complaint.next_due_at``, ``sla_warning`` and ``is_overdue`` are a summary of the pending deadlines and
+  are written only by ``_summarise`` in this module.
+- The sweep only reads deadlines whose warning or due moment has passed and that are not yet marked,
+  through partial indexes; its cost grows with the number of events, not with open complaints.
+- At the warning moment (80 % of the stage by default) the handler is warned; at 100 % the complaint is
+  overdue and escalated to the supervisor. Both are recorded on the timeline and notified in-app and by
+  e-mail (after commit).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from kesu.common import clock, workcal
+from kesu.complaints.models import Complaint, ComplaintEvent, DeskSettings, SlaPolicy, Stage, StageDeadline
+
+INITIAL_STAGES = (Stage.ACKNOWLEDGE, Stage.FIRST_RESPONSE, Stage.RESOLVE)
+
+# Fallback when no policy row matches (an administrator deleted them all): generous working hours.
+_DEFAULT_HOURS = {"acknowledge": 4.0, "first_response": 8.0, "resolve": 40.0, "follow_up": 24.0}
+
+
+def policy_for(*, category_id: int, severity: str, tier: str, special_group: bool) -> SlaPolicy | None:
+    candidates = SlaPolicy.objects.filter(
+        Q(category_id=category_id) | Q(category__isnull=True),
+        Q(severity=severity) | Q(severity=""),
+        Q(customer_tier=tier) | Q(customer_tier=""),
+    )
+    if not special_group:
+        candidates = candidates.filter(special_group_only=False)
+
+    def specificity(p: SlaPolicy) -> tuple[int, int]:
+        score = (p.category_id is not None) + bool(p.severity) + bool(p.customer_tier) + p.special_group_only
+        return (-score, p.rank)
+
+    ranked = sorted(candidates, key=specificity)
+    return ranked[0] if ranked else None
+
+
+def _deadline(policy: SlaPolicy | None, stage: str, start: dt.datetime, ratio: float) -> tuple[dt.datetime, dt.datetime]:
+    hours = policy.hours_for(stage) if policy else _DEFAULT_HOURS[stage]
+    working = policy is None or policy.basis == SlaPolicy.Basis.WORKING
+    due = workcal.add_time(start, hours, working=working)
+    warn = workcal.add_time(start, hours * ratio, working=working)
+    return warn, due
+
+
+def _ratio() -> float:
+    return float(DeskSettings.current().warning_ratio or Decimal("0.8"))
+
+
+def start_stages(complaint: Complaint, stages: tuple[str, ...], *, at: dt.datetime) -> None:
+    """(Re)start ``stages`` for ``complaint`` from ``at``. Caller holds the complaint's row lock."""
+    ratio = _ratio()
+    for stage in stages:
+        warn, due = _deadline(complaint.sla_policy, stage, at, ratio)
+        StageDeadline.objects.update_or_create(
+            complaint=complaint,
+            stage=stage,
+            defaults={
+                "started_at": at,
+                "warn_at": warn,
+                "due_at": due,
+                "warned_at": None,
+                "overdue_at": None,
+                "met_at": None,
+            },
+        )
+    _summarise(complaint)
+
+
+def meet_stages(complaint: Complaint, stages: tuple[str, ...], *, at: dt.datetime) -> None:
+    StageDeadline.objects.filter(complaint=complaint, stage__in=stages, met_at__isnull=True).update(met_at=at)
+    _summarise(complaint)
+
+
+def clear_pending(complaint: Complaint, *, at: dt.datetime) -> None:
+    """On close: every stage still pending counts as met so nothing fires later."""
+    StageDeadline.objects.filter(complaint=complaint, met_at__isnull=True).update(met_at=at)
+    _summarise(complaint)
+
+
+def _summarise(complaint: Complaint) -> None:
+    pending = list(
+        StageDeadline.objects.filter(complaint=complaint, met_at__isnull=True).values_list(
+            "due_at", "warned_at", "overdue_at"
+        )
+    )
+    complaint.next_due_at = min((d for d, _w, _o in pending), default=None)
+    complaint.sla_warning = any(w is not None for _d, w, _o in pending)
+    complaint.is_overdue = any(o is not None for _d, _w, o in pending)
+    Complaint.objects.filter(pk=complaint.pk).update(
+        next_due_at=complaint.next_due_at, sla_warning=complaint.sla_warning, is_overdue=complaint.is_overdue
+    )
+
+
+def sweep(*, now: dt.datetime | None = None, batch: int = 500) -> dict[str, int]:
+    """Mark warnings and overdue stages whose moment has passed. Idempotent: a row is marked once."""
+    from kesu.complaints import services  # the escalation and notification writers
+
+    now = now or clock.now()
+    counts = {"warned": 0, "overdue": 0}
+    warn_ids = list(
+        StageDeadline.objects.filter(met_at__isnull=True, warned_at__isnull=True, warn_at__lte=now)
+        .order_by("warn_at")
+        .values_list("id", flat=True)[:batch]
+    )
+    for deadline_id in warn_ids:
+        with transaction.atomic():
+            d = StageDeadline.objects.select_for_update().select_related("complaint").filter(
+                pk=deadline_id, met_at__isnull=True, warned_at__isnull=True
+            ).first()
+            if d is None:
+                continue
+            d.warned_at = now
+            d.save(update_fields=["warned_at"])
+            complaint = Complaint.objects.select_for_update().get(pk=d.complaint_id)
+            _summarise(complaint)
+            stage_label = Stage(d.stage).label
+            ComplaintEvent.objects.create(
+                complaint=complaint, at=now, kind=ComplaintEvent.Kind.SLA_WARNING,
+                message=_("%(stage)s is due at %(due)s") % {"stage": stage_label, "due": _fmt(d.due_at)},
+                data={"stage": d.stage, "due_at": d.due_at.isoformat()},
+            )
+            recipients = [complaint.assignee] if complaint.assignee_id else services.team_supervisors(complaint)
+            services.notify(
+                users=recipients, complaint=complaint, kind="sla_warning",
+                message=_("%(number)s: %(stage)s due soon (%(due)s)")
+                % {"number": complaint.number, "stage": stage_label, "due": _fmt(d.due_at)},
+            )
+            counts["warned"] += 1
+
+    due_ids = list(
+        StageDeadline.objects.filter(met_at__isnull=True, overdue_at__isnull=True, due_at__lte=now)
+        .order_by("due_at")
+        .values_list("id", flat=True)[:batch]
+    )
+    for deadline_id in due_ids:
+        with transaction.atomic():
+            d = StageDeadline.objects.select_for_update().filter(
+                pk=deadline_id, met_at__isnull=True, overdue_at__isnull=True
+            ).first()
+            if d is None:
+                continue
+            d.overdue_at = now
+            if d.warned_at is None:
+                d.warned_at = now
+            d.save(update_fields=["overdue_at", "warned_at"])
+            complaint = Complaint.objects.select_for_update().get(pk=d.complaint_id)
+            _summarise(complaint)
+            stage_label = Stage(d.stage).label
+            ComplaintEvent.objects.create(
+                complaint=complaint, at=now, kind=ComplaintEvent.Kind.SLA_OVERDUE,
+                message=_("%(stage)s overdue since %(due)s") % {"stage": stage_label, "due": _fmt(d.due_at)},
+                data={"stage": d.stage, "due_at": d.due_at.isoformat()},
+            )
+            services.escalate_locked(
+                complaint, actor=None, at=now,
+                reason=_("%(stage)s overdue") % {"stage": stage_label},
+            )
+            counts["overdue"] += 1
+    return counts
+
+
+def _fmt(value: dt.datetime) -> str:
+    from django.utils import timezone
+
+    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")

@@ -1,0 +1,55 @@
+import pytest
+
+from kesu.accounts.models import Department, User
+from kesu.accounts.roles import Role
+
+
+@pytest.fixture(autouse=True)
+def _immediate_tasks(settings, tmp_path):
+    """Tasks run inline; mail goes to Django's in-memory outbox; uploads to a temp dir."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": ["default", "mail"]}}
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def team(db):
+    return Department.objects.get(code="complaints")
+
+
+def make_user(username: str, role: str, department: Department | None, **extra) -> User:
+    return User.objects.create_user(
+        username=username, password="pw-Kesu-2026", role=role, department=department,
+        email=extra.pop("email", f"{username}@example.cn"), display_name=extra.pop("display_name", username), **extra
+    )
+
+
+@pytest.fixture
+def handler(team):
+    return make_user("handler1", Role.HANDLER, team)
+
+
+@pytest.fixture
+def senior(team):
+    return make_user("senior1", Role.SENIOR_HANDLER, team)
+
+
+@pytest.fixture
+def supervisor(team):
+    return make_user("super1", Role.SUPERVISOR, team)
+
+
+@pytest.fixture
+def liaison(db):
+    return make_user("legal1", Role.LIAISON, Department.objects.get(code="legal"))
+
+
+@pytest.fixture
+def auditor(db):
+    return make_user("audit1", Role.AUDITOR, None)
+
+
+@pytest.fixture
+def admin_user(db):
+    return make_user("admin1", Role.ADMIN, None, is_staff=True, is_superuser=True)
