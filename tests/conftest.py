@@ -7,7 +7,12 @@ from kesu.accounts.roles import Role
 @pytest.fixture(autouse=True)
 def _immediate_tasks(settings, tmp_path):
     """Tasks run inline; mail goes to Django's in-memory outbox; uploads to a temp dir."""
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": ["default", "mail"]}}
+    settings.TASKS = {
+        "default": {
+            "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+            "QUEUES": ["default", "mail"],
+        }
+    }
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -20,8 +25,13 @@ def team(db):
 
 def make_user(username: str, role: str, department: Department | None, **extra) -> User:
     return User.objects.create_user(
-        username=username, password="pw-Kesu-2026", role=role, department=department,
-        email=extra.pop("email", f"{username}@example.cn"), display_name=extra.pop("display_name", username), **extra
+        username=username,
+        password="pw-Kesu-2026",
+        role=role,
+        department=department,
+        email=extra.pop("email", f"{username}@example.cn"),
+        display_name=extra.pop("display_name", username),
+        **extra,
     )
 
 

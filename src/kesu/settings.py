@@ -137,9 +137,13 @@ if TASKS_BACKEND == "database":
 elif TASKS_BACKEND == "rq":
     INSTALLED_APPS += ["django_rq"]
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": TASK_QUEUES}}
-    RQ_QUEUES = {q: {"URL": env.str("KESU_REDIS_URL", default="redis://127.0.0.1:6379/0")} for q in TASK_QUEUES}
+    RQ_QUEUES = {
+        q: {"URL": env.str("KESU_REDIS_URL", default="redis://127.0.0.1:6379/0")} for q in TASK_QUEUES
+    }
 elif TASKS_BACKEND == "immediate":
-    TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": TASK_QUEUES}}
+    TASKS = {
+        "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": TASK_QUEUES}
+    }
 else:
     raise ImproperlyConfigured("KESU_TASKS_BACKEND must be one of: database, rq, immediate.")
 SLA_SWEEP_INTERVAL_SECONDS = env.int("KESU_SLA_SWEEP_INTERVAL", default=60)

@@ -11,9 +11,9 @@ from kesu.common import clock
 from kesu.common.errors import ConcurrentEdit, NotPermitted, TransitionRefused, ValidationFailed
 from kesu.complaints import services
 from kesu.complaints.models import (
+    CompensationProposal,
     Complaint,
     ComplaintEvent,
-    CompensationProposal,
     Customer,
     Department,
     DepartmentTask,
@@ -132,7 +132,11 @@ def test_idempotency_key_returns_original(handler):
     assert a.pk == b.pk
     assert Complaint.objects.count() == 1
     with pytest.raises(ValidationFailed) as exc:
-        services.complaint_register(data=complaint_input(phone="13911112222", title="另一件事"), actor=handler, idempotency_key="abc-1")
+        services.complaint_register(
+            data=complaint_input(phone="13911112222", title="另一件事"),
+            actor=handler,
+            idempotency_key="abc-1",
+        )
     assert exc.value.code == "idempotency_key_reused"
 
 
@@ -181,14 +185,20 @@ def test_internal_transitions_cannot_be_called_directly(handler):
 def test_stale_version_is_refused(handler):
     c = register(handler)
     stale = c.version
-    services.complaint_transition(complaint_id=c.pk, action="acknowledge", actor=handler, expected_version=stale)
+    services.complaint_transition(
+        complaint_id=c.pk, action="acknowledge", actor=handler, expected_version=stale
+    )
     with pytest.raises(ConcurrentEdit):
-        services.complaint_transition(complaint_id=c.pk, action="start_investigation", actor=handler, expected_version=stale)
+        services.complaint_transition(
+            complaint_id=c.pk, action="start_investigation", actor=handler, expected_version=stale
+        )
     assert _status(c) == "acknowledged"
 
 
 def test_other_team_cannot_touch(handler):
-    other_team = Department.objects.create(code="fin", name="金融客诉组", kind="complaint_team", handles_categories=["other"])
+    other_team = Department.objects.create(
+        code="fin", name="金融客诉组", kind="complaint_team", handles_categories=["other"]
+    )
     from tests.conftest import make_user
 
     outsider = make_user("h_fin", "handler", other_team)
@@ -220,7 +230,10 @@ def test_within_authority_goes_straight_to_resolving(handler):
 def test_above_authority_waits_for_supervisor_and_approval_is_recorded(handler, supervisor):
     c = to_investigating(register(handler, severity="high"), handler)
     p = services.compensation_propose(
-        complaint_id=c.pk, actor=handler, solution="退还差价并补偿", items=[CompensationLine(type="refund", amount=1600)]
+        complaint_id=c.pk,
+        actor=handler,
+        solution="退还差价并补偿",
+        items=[CompensationLine(type="refund", amount=1600)],
     )
     assert (p.state, p.approver_role) == ("pending", "supervisor")
     assert _status(c) == "awaiting_approval"
@@ -240,18 +253,28 @@ def test_above_authority_waits_for_supervisor_and_approval_is_recorded(handler, 
 def test_senior_handler_level_goes_to_senior(handler, senior):
     c = to_investigating(register(handler, severity="medium"), handler)
     p = services.compensation_propose(
-        complaint_id=c.pk, actor=handler, solution="减免服务费", items=[CompensationLine(type="fee_waiver", amount=500)]
+        complaint_id=c.pk,
+        actor=handler,
+        solution="减免服务费",
+        items=[CompensationLine(type="fee_waiver", amount=500)],
     )
     assert p.approver_role == "senior_handler"
 
 
 def test_rejection_needs_reason_and_returns_to_investigation(handler, supervisor):
     c = to_investigating(register(handler), handler)
-    p = services.compensation_propose(complaint_id=c.pk, actor=handler, solution="全额退款", items=[CompensationLine(type="refund", amount=700)])
+    p = services.compensation_propose(
+        complaint_id=c.pk,
+        actor=handler,
+        solution="全额退款",
+        items=[CompensationLine(type="refund", amount=700)],
+    )
     with pytest.raises(ValidationFailed):
         services.proposal_decide(proposal_id=p.pk, actor=supervisor, approve=False, reason="")
     assert _status(c) == "awaiting_approval"
-    services.proposal_decide(proposal_id=p.pk, actor=supervisor, approve=False, reason="责任在物流方，应先向物流追偿")
+    services.proposal_decide(
+        proposal_id=p.pk, actor=supervisor, approve=False, reason="责任在物流方，应先向物流追偿"
+    )
     c.refresh_from_db()
     assert c.status == "investigating"
     assert c.compensation_cost == Decimal("0")
@@ -262,20 +285,40 @@ def test_rejection_needs_reason_and_returns_to_investigation(handler, supervisor
 def test_compensation_outside_standard_is_refused(handler):
     c = to_investigating(register(handler, severity="low"), handler)
     with pytest.raises(ValidationFailed) as exc:
-        services.compensation_propose(complaint_id=c.pk, actor=handler, solution="换新", items=[CompensationLine(type="replacement", amount=50)])
+        services.compensation_propose(
+            complaint_id=c.pk,
+            actor=handler,
+            solution="换新",
+            items=[CompensationLine(type="replacement", amount=50)],
+        )
     assert exc.value.code == "compensation_not_in_standard"
     with pytest.raises(ValidationFailed) as exc:
-        services.compensation_propose(complaint_id=c.pk, actor=handler, solution="券", items=[CompensationLine(type="voucher", amount=150)])
+        services.compensation_propose(
+            complaint_id=c.pk,
+            actor=handler,
+            solution="券",
+            items=[CompensationLine(type="voucher", amount=150)],
+        )
     assert exc.value.code == "compensation_above_standard"
     with pytest.raises(ValidationFailed):
-        services.compensation_propose(complaint_id=c.pk, actor=handler, solution="券", items=[CompensationLine(type="voucher", amount="abc")])
+        services.compensation_propose(
+            complaint_id=c.pk,
+            actor=handler,
+            solution="券",
+            items=[CompensationLine(type="voucher", amount="abc")],
+        )
     assert CompensationProposal.objects.count() == 0
 
 
 def test_above_all_limits_is_refused(handler):
     c = to_investigating(register(handler, severity="critical"), handler)
     with pytest.raises(ValidationFailed) as exc:
-        services.compensation_propose(complaint_id=c.pk, actor=handler, solution="赔偿", items=[CompensationLine(type="refund", amount=60000)])
+        services.compensation_propose(
+            complaint_id=c.pk,
+            actor=handler,
+            solution="赔偿",
+            items=[CompensationLine(type="refund", amount=60000)],
+        )
     assert exc.value.code in ("above_all_limits", "compensation_above_standard")
     assert _status(c) == "investigating"
 
@@ -283,11 +326,16 @@ def test_above_all_limits_is_refused(handler):
 def test_resolve_blocked_by_open_task_until_answered(handler, liaison):
     c = to_investigating(register(handler), handler)
     task = services.task_open(
-        complaint_id=c.pk, actor=handler, department_id=liaison.department_id, title="评估是否构成违约",
+        complaint_id=c.pk,
+        actor=handler,
+        department_id=liaison.department_id,
+        title="评估是否构成违约",
         due_at=clock.now() + dt.timedelta(days=2),
     )
     assert Notification.objects.filter(user=liaison, kind="task").count() == 1
-    services.compensation_propose(complaint_id=c.pk, actor=handler, solution="道歉", items=[CompensationLine(type="written_apology")])
+    services.compensation_propose(
+        complaint_id=c.pk, actor=handler, solution="道歉", items=[CompensationLine(type="written_apology")]
+    )
     with pytest.raises(TransitionRefused) as exc:
         services.complaint_transition(complaint_id=c.pk, action="resolve", actor=handler)
     assert exc.value.code == "blocking_tasks_open"
@@ -301,8 +349,13 @@ def test_resolve_blocked_by_open_task_until_answered(handler, liaison):
 def test_only_the_department_answers_its_task(handler, liaison):
     c = to_investigating(register(handler), handler)
     quality = Department.objects.get(code="quality")
-    task = services.task_open(complaint_id=c.pk, actor=handler, department_id=quality.pk, title="抽检同批次",
-                              due_at=clock.now() + dt.timedelta(days=1))
+    task = services.task_open(
+        complaint_id=c.pk,
+        actor=handler,
+        department_id=quality.pk,
+        title="抽检同批次",
+        due_at=clock.now() + dt.timedelta(days=1),
+    )
     with pytest.raises(NotPermitted):
         services.task_answer(task_id=task.pk, actor=liaison, answer="ok")
     assert DepartmentTask.objects.get(pk=task.pk).state == "open"
@@ -311,8 +364,13 @@ def test_only_the_department_answers_its_task(handler, liaison):
 def test_task_deadline_must_be_future(handler, liaison):
     c = to_investigating(register(handler), handler)
     with pytest.raises(ValidationFailed):
-        services.task_open(complaint_id=c.pk, actor=handler, department_id=liaison.department_id, title="x",
-                           due_at=clock.now() - dt.timedelta(hours=1))
+        services.task_open(
+            complaint_id=c.pk,
+            actor=handler,
+            department_id=liaison.department_id,
+            title="x",
+            due_at=clock.now() - dt.timedelta(hours=1),
+        )
 
 
 def test_close_needs_follow_up_or_three_failed_attempts(handler):
@@ -332,23 +390,36 @@ def test_close_needs_follow_up_or_three_failed_attempts(handler):
 def test_follow_up_validates(handler):
     c = to_follow_up(register(handler), handler)
     with pytest.raises(ValidationFailed):
-        services.follow_up_record(complaint_id=c.pk, actor=handler, channel="phone", reached=True, satisfaction=6, resolved=True)
+        services.follow_up_record(
+            complaint_id=c.pk, actor=handler, channel="phone", reached=True, satisfaction=6, resolved=True
+        )
     with pytest.raises(ValidationFailed):
-        services.follow_up_record(complaint_id=c.pk, actor=handler, channel="phone", reached=True, satisfaction=4)
+        services.follow_up_record(
+            complaint_id=c.pk, actor=handler, channel="phone", reached=True, satisfaction=4
+        )
     assert c.follow_ups.count() == 0
 
 
 def test_unsatisfied_customer_blocks_handler_close_and_allows_reopen(handler, supervisor):
     c = to_follow_up(register(handler), handler)
-    services.follow_up_record(complaint_id=c.pk, actor=handler, channel="phone", reached=True, satisfaction=2, resolved=False,
-                              comment="东西到了但是坏的")
+    services.follow_up_record(
+        complaint_id=c.pk,
+        actor=handler,
+        channel="phone",
+        reached=True,
+        satisfaction=2,
+        resolved=False,
+        comment="东西到了但是坏的",
+    )
     assert Notification.objects.filter(user=supervisor, kind="unsatisfied").count() == 1
     with pytest.raises(TransitionRefused) as exc:
         services.complaint_transition(complaint_id=c.pk, action="close", actor=handler)
     assert exc.value.code == "customer_unsatisfied"
     with pytest.raises(ValidationFailed):
         services.complaint_transition(complaint_id=c.pk, action="reopen", actor=handler, reason="")
-    services.complaint_transition(complaint_id=c.pk, action="reopen", actor=handler, reason="客户反映商品仍有问题")
+    services.complaint_transition(
+        complaint_id=c.pk, action="reopen", actor=handler, reason="客户反映商品仍有问题"
+    )
     c.refresh_from_db()
     assert (c.status, c.reopen_count) == ("investigating", 1)
     # the resolve stage runs again
@@ -357,22 +428,32 @@ def test_unsatisfied_customer_blocks_handler_close_and_allows_reopen(handler, su
 
 def test_supervisor_may_close_despite_dissatisfaction(handler, supervisor):
     c = to_follow_up(register(handler), handler)
-    services.follow_up_record(complaint_id=c.pk, actor=handler, channel="phone", reached=True, satisfaction=1, resolved=True)
-    services.complaint_transition(complaint_id=c.pk, action="close", actor=supervisor, reason="已按标准处理，客户诉求超出政策")
+    services.follow_up_record(
+        complaint_id=c.pk, actor=handler, channel="phone", reached=True, satisfaction=1, resolved=True
+    )
+    services.complaint_transition(
+        complaint_id=c.pk, action="close", actor=supervisor, reason="已按标准处理，客户诉求超出政策"
+    )
     assert _status(c) == "closed"
 
 
 def test_reopen_after_close_within_window_only(handler):
     c = to_follow_up(register(handler), handler)
-    services.follow_up_record(complaint_id=c.pk, actor=handler, channel="phone", reached=True, satisfaction=4, resolved=True)
+    services.follow_up_record(
+        complaint_id=c.pk, actor=handler, channel="phone", reached=True, satisfaction=4, resolved=True
+    )
     services.complaint_transition(complaint_id=c.pk, action="close", actor=handler)
     # a satisfied follow-up is not a reason to reopen
     with pytest.raises(TransitionRefused):
         services.complaint_transition(complaint_id=c.pk, action="reopen", actor=handler, reason="客户来电")
-    services.follow_up_record(complaint_id=c.pk, actor=handler, channel="phone", reached=True, satisfaction=2, resolved=False)
+    services.follow_up_record(
+        complaint_id=c.pk, actor=handler, channel="phone", reached=True, satisfaction=2, resolved=False
+    )
     later = clock.now() + dt.timedelta(days=16)
     with clock.frozen_at(later), pytest.raises(TransitionRefused) as exc:
-        services.complaint_transition(complaint_id=c.pk, action="reopen", actor=handler, reason="客户再次来电")
+        services.complaint_transition(
+            complaint_id=c.pk, action="reopen", actor=handler, reason="客户再次来电"
+        )
     assert exc.value.code == "reopen_window_passed"
     services.complaint_transition(complaint_id=c.pk, action="reopen", actor=handler, reason="客户再次来电")
     c.refresh_from_db()
@@ -401,7 +482,9 @@ def test_assign_by_supervisor_and_refused_for_handler(handler, senior, superviso
 def test_findings_validation(handler):
     c = to_investigating(register(handler), handler)
     with pytest.raises(ValidationFailed):
-        services.complaint_record_findings(complaint_id=c.pk, actor=handler, root_cause="x", responsibility="aliens")
+        services.complaint_record_findings(
+            complaint_id=c.pk, actor=handler, root_cause="x", responsibility="aliens"
+        )
 
 
 def test_timeline_is_append_only(handler):
@@ -417,10 +500,18 @@ def test_timeline_is_append_only(handler):
 
 def test_reveal_is_logged_and_refused_for_auditor(handler, auditor):
     c = register(handler, phone="13812345678")
-    value = services.pii_reveal(complaint_id=c.pk, actor=handler, field="phone", reason="回访需要拨打电话", ip="10.0.0.8")
+    value = services.pii_reveal(
+        complaint_id=c.pk, actor=handler, field="phone", reason="回访需要拨打电话", ip="10.0.0.8"
+    )
     assert value == "13812345678"
     log = PiiAccessLog.objects.get()
-    assert (log.user, log.complaint_id, log.field, log.reason, log.ip) == (handler, c.pk, "phone", "回访需要拨打电话", "10.0.0.8")
+    assert (log.user, log.complaint_id, log.field, log.reason, log.ip) == (
+        handler,
+        c.pk,
+        "phone",
+        "回访需要拨打电话",
+        "10.0.0.8",
+    )
     with pytest.raises(NotPermitted):
         services.pii_reveal(complaint_id=c.pk, actor=auditor, field="phone", reason="检查")
     with pytest.raises(ValidationFailed):

@@ -45,8 +45,9 @@ def test_warning_then_overdue_then_met(handler, supervisor):
     c.refresh_from_db()
     assert (c.is_overdue, c.escalated) == (True, True)
     assert Notification.objects.filter(user=supervisor, kind="escalated").count() == 1
-    assert list(c.events.filter(kind__in=["sla_warning", "sla_overdue", "escalated"]).values_list("kind", flat=True)) == [
-        "sla_warning", "sla_overdue", "escalated"]
+    assert list(
+        c.events.filter(kind__in=["sla_warning", "sla_overdue", "escalated"]).values_list("kind", flat=True)
+    ) == ["sla_warning", "sla_overdue", "escalated"]
 
     with clock.frozen_at(MONDAY_9 + dt.timedelta(hours=3)):
         services.complaint_transition(complaint_id=c.pk, action="acknowledge", actor=handler)
@@ -59,8 +60,12 @@ def test_critical_counts_natural_hours(handler):
     saturday_night = dt.datetime(2026, 11, 21, 22, 0, tzinfo=SH)
     with clock.frozen_at(saturday_night):
         c = register(handler, severity="critical")
-    assert c.deadlines.get(stage="acknowledge").due_at.astimezone(SH) == saturday_night + dt.timedelta(minutes=30)
-    assert c.deadlines.get(stage="first_response").due_at.astimezone(SH) == saturday_night + dt.timedelta(hours=2)
+    assert c.deadlines.get(stage="acknowledge").due_at.astimezone(SH) == saturday_night + dt.timedelta(
+        minutes=30
+    )
+    assert c.deadlines.get(stage="first_response").due_at.astimezone(SH) == saturday_night + dt.timedelta(
+        hours=2
+    )
 
 
 def test_special_group_policy_applies(handler):
@@ -77,7 +82,9 @@ def test_follow_up_stage_starts_on_resolve_and_close_clears_everything(handler):
         c = to_follow_up(register(handler), handler)
     assert set(c.deadlines.filter(met_at__isnull=True).values_list("stage", flat=True)) == {"follow_up"}
     with clock.frozen_at(MONDAY_9 + dt.timedelta(hours=1)):
-        services.follow_up_record(complaint_id=c.pk, actor=handler, channel="phone", reached=True, satisfaction=5, resolved=True)
+        services.follow_up_record(
+            complaint_id=c.pk, actor=handler, channel="phone", reached=True, satisfaction=5, resolved=True
+        )
         services.complaint_transition(complaint_id=c.pk, action="close", actor=handler)
     c.refresh_from_db()
     assert c.next_due_at is None

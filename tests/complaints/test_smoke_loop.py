@@ -8,7 +8,9 @@ def test_complaint_walks_the_whole_loop_to_closed(handler):
     assert complaint.number.startswith("TS-")
     assert complaint.assignee == handler
     to_follow_up(complaint, handler)
-    services.follow_up_record(complaint_id=complaint.pk, actor=handler, channel="phone", reached=True, satisfaction=5, resolved=True)
+    services.follow_up_record(
+        complaint_id=complaint.pk, actor=handler, channel="phone", reached=True, satisfaction=5, resolved=True
+    )
     c = services.complaint_transition(complaint_id=complaint.pk, action="close", actor=handler)
     assert c.status == "closed"
     assert c.first_contact_resolution is True

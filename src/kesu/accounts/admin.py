@@ -9,8 +9,14 @@ from kesu.accounts.models import ApiToken, AuthorityLimit, Department, User
 class UserAdmin(BaseUserAdmin):
     list_display = ("username", "display_name", "role", "department", "is_active")
     list_filter = ("role", "department", "is_active")
-    fieldsets = (*BaseUserAdmin.fieldsets, (_("Kesu"), {"fields": ("display_name", "role", "department", "language")}))
-    add_fieldsets = (*BaseUserAdmin.add_fieldsets, (_("Kesu"), {"fields": ("display_name", "role", "department")}))
+    fieldsets = (
+        *BaseUserAdmin.fieldsets,
+        (_("Kesu"), {"fields": ("display_name", "role", "department", "language")}),
+    )
+    add_fieldsets = (
+        *BaseUserAdmin.add_fieldsets,
+        (_("Kesu"), {"fields": ("display_name", "role", "department")}),
+    )
 
 
 @admin.register(Department)

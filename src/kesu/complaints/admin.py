@@ -22,8 +22,17 @@ class CategoryAdmin(admin.ModelAdmin):
 @admin.register(SlaPolicy)
 class SlaPolicyAdmin(admin.ModelAdmin):
     list_display = (
-        "name", "category", "severity", "customer_tier", "special_group_only", "basis",
-        "acknowledge_hours", "first_response_hours", "resolve_hours", "follow_up_hours", "rank",
+        "name",
+        "category",
+        "severity",
+        "customer_tier",
+        "special_group_only",
+        "basis",
+        "acknowledge_hours",
+        "first_response_hours",
+        "resolve_hours",
+        "follow_up_hours",
+        "rank",
     )
     list_filter = ("basis", "severity", "category")
 
@@ -35,7 +44,13 @@ class CompensationTierAdmin(admin.ModelAdmin):
 
 @admin.register(DeskSettings)
 class DeskSettingsAdmin(admin.ModelAdmin):
-    list_display = ("__str__", "repeat_window_days", "reopen_window_days", "follow_up_max_attempts", "warning_ratio")
+    list_display = (
+        "__str__",
+        "repeat_window_days",
+        "reopen_window_days",
+        "follow_up_max_attempts",
+        "warning_ratio",
+    )
 
     def has_add_permission(self, request):
         return not DeskSettings.objects.exists()

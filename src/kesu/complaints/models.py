@@ -11,7 +11,6 @@ from django.utils.translation import gettext_lazy as _
 from kesu.accounts.models import Department
 from kesu.complaints.workflow import Status
 
-
 # The condition of the partial queue indexes; selectors filter open complaints with exactly this.
 OPEN_Q = ~Q(status=Status.CLOSED)
 
@@ -109,7 +108,9 @@ class DeskSettings(models.Model):
     follow_up_max_attempts = models.PositiveSmallIntegerField(
         _("failed follow-up attempts that allow closing"), default=3
     )
-    warning_ratio = models.DecimalField(_("warning at share of stage time"), max_digits=3, decimal_places=2, default=0.8)
+    warning_ratio = models.DecimalField(
+        _("warning at share of stage time"), max_digits=3, decimal_places=2, default=0.8
+    )
 
     class Meta:
         verbose_name = _("desk settings")
@@ -133,9 +134,13 @@ class SlaPolicy(models.Model):
         NATURAL = "natural", _("Natural hours")
 
     name = models.CharField(_("name"), max_length=80)
-    category = models.ForeignKey(Category, verbose_name=_("category"), null=True, blank=True, on_delete=models.CASCADE)
+    category = models.ForeignKey(
+        Category, verbose_name=_("category"), null=True, blank=True, on_delete=models.CASCADE
+    )
     severity = models.CharField(_("severity"), max_length=10, choices=Severity.choices, blank=True)
-    customer_tier = models.CharField(_("customer tier"), max_length=10, choices=CustomerTier.choices, blank=True)
+    customer_tier = models.CharField(
+        _("customer tier"), max_length=10, choices=CustomerTier.choices, blank=True
+    )
     special_group_only = models.BooleanField(_("special group customers only"), default=False)
     basis = models.CharField(_("time basis"), max_length=10, choices=Basis.choices, default=Basis.WORKING)
     acknowledge_hours = models.DecimalField(_("acknowledge within (h)"), max_digits=6, decimal_places=2)
@@ -163,7 +168,9 @@ class CompensationTier(models.Model):
     name = models.CharField(_("name"), max_length=60)
     description = models.TextField(_("description"), blank=True)
     allowed_types = models.JSONField(_("allowed compensation types"), default=list)
-    suggested_amount = models.DecimalField(_("suggested amount (CNY)"), max_digits=12, decimal_places=2, default=0)
+    suggested_amount = models.DecimalField(
+        _("suggested amount (CNY)"), max_digits=12, decimal_places=2, default=0
+    )
     max_amount = models.DecimalField(_("maximum amount (CNY)"), max_digits=12, decimal_places=2)
 
     class Meta:
@@ -182,8 +189,12 @@ class Customer(models.Model):
     email = models.EmailField(_("e-mail"), blank=True)
     email_normalized = models.CharField(max_length=254, blank=True, db_index=True)
     id_number = models.CharField(_("ID number"), max_length=30, blank=True)
-    tier = models.CharField(_("member tier"), max_length=10, choices=CustomerTier.choices, default=CustomerTier.REGULAR)
-    special_group = models.CharField(_("special group"), max_length=10, choices=SpecialGroup.choices, blank=True)
+    tier = models.CharField(
+        _("member tier"), max_length=10, choices=CustomerTier.choices, default=CustomerTier.REGULAR
+    )
+    special_group = models.CharField(
+        _("special group"), max_length=10, choices=SpecialGroup.choices, blank=True
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -198,8 +209,12 @@ class Complaint(models.Model):
     number = models.CharField(_("number"), max_length=20, unique=True)
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
     category = models.ForeignKey(Category, verbose_name=_("category"), on_delete=models.PROTECT)
-    severity = models.CharField(_("severity"), max_length=10, choices=Severity.choices, default=Severity.MEDIUM)
-    customer = models.ForeignKey(Customer, verbose_name=_("customer"), on_delete=models.PROTECT, related_name="complaints")
+    severity = models.CharField(
+        _("severity"), max_length=10, choices=Severity.choices, default=Severity.MEDIUM
+    )
+    customer = models.ForeignKey(
+        Customer, verbose_name=_("customer"), on_delete=models.PROTECT, related_name="complaints"
+    )
     title = models.CharField(_("subject"), max_length=120)
     description = models.TextField(_("description"))
     product = models.CharField(_("product / service"), max_length=120, blank=True)
@@ -216,7 +231,11 @@ class Complaint(models.Model):
         Department, verbose_name=_("handling team"), on_delete=models.PROTECT, related_name="complaints"
     )
     assignee = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("handler"), null=True, blank=True, on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("handler"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="assigned_complaints",
     )
     # Written only by the SLA service (sla.py).
@@ -226,12 +245,18 @@ class Complaint(models.Model):
     is_overdue = models.BooleanField(_("overdue"), default=False)
 
     is_repeat = models.BooleanField(_("repeat complaint"), default=False)
-    earlier_complaints = models.ManyToManyField("self", symmetrical=False, blank=True, related_name="later_complaints")
+    earlier_complaints = models.ManyToManyField(
+        "self", symmetrical=False, blank=True, related_name="later_complaints"
+    )
 
     root_cause = models.TextField(_("root cause"), blank=True)
-    responsibility = models.CharField(_("responsibility"), max_length=20, choices=Responsibility.choices, blank=True)
+    responsibility = models.CharField(
+        _("responsibility"), max_length=20, choices=Responsibility.choices, blank=True
+    )
     resolution = models.TextField(_("solution"), blank=True)
-    compensation_cost = models.DecimalField(_("approved compensation (CNY)"), max_digits=12, decimal_places=2, default=0)
+    compensation_cost = models.DecimalField(
+        _("approved compensation (CNY)"), max_digits=12, decimal_places=2, default=0
+    )
     satisfaction = models.PositiveSmallIntegerField(_("satisfaction"), null=True, blank=True)
     reopen_count = models.PositiveSmallIntegerField(_("times reopened"), default=0)
     first_contact_resolution = models.BooleanField(_("first-contact resolution"), null=True, blank=True)
@@ -254,8 +279,16 @@ class Complaint(models.Model):
             # Open-queue order (overdue first, then nearest deadline), partial so that a million closed
             # complaints do not weigh on the queues. Open queues filter with ~Q(status="closed") so that
             # SQLite's planner recognises the same condition.
-            models.Index(fields=["department", "-is_overdue", "next_due_at", "id"], name="cmp_open_team", condition=OPEN_Q),
-            models.Index(fields=["assignee", "-is_overdue", "next_due_at", "id"], name="cmp_open_mine", condition=OPEN_Q),
+            models.Index(
+                fields=["department", "-is_overdue", "next_due_at", "id"],
+                name="cmp_open_team",
+                condition=OPEN_Q,
+            ),
+            models.Index(
+                fields=["assignee", "-is_overdue", "next_due_at", "id"],
+                name="cmp_open_mine",
+                condition=OPEN_Q,
+            ),
             models.Index(fields=["-is_overdue", "next_due_at", "id"], name="cmp_open_all", condition=OPEN_Q),
             models.Index(fields=["-registered_at", "-id"], name="cmp_registered"),
             models.Index(fields=["status", "registered_at"], name="cmp_status_reg"),
@@ -288,7 +321,9 @@ class ComplaintEvent(models.Model):
 
     complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField(_("at"))
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     from_status = models.CharField(max_length=20, blank=True)
     to_status = models.CharField(max_length=20, blank=True)
@@ -300,6 +335,9 @@ class ComplaintEvent(models.Model):
         indexes = [models.Index(fields=["complaint", "at"], name="evt_complaint_at")]
         verbose_name = _("timeline event")
         verbose_name_plural = _("timeline events")
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.get_kind_display()}"
 
     def save(self, *args, **kwargs):
         if self.pk is not None:
@@ -323,8 +361,16 @@ class StageDeadline(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["complaint", "stage"], name="uniq_complaint_stage")]
         indexes = [
-            models.Index(fields=["warn_at"], name="sla_pending_warn", condition=Q(met_at__isnull=True, warned_at__isnull=True)),
-            models.Index(fields=["due_at"], name="sla_pending_due", condition=Q(met_at__isnull=True, overdue_at__isnull=True)),
+            models.Index(
+                fields=["warn_at"],
+                name="sla_pending_warn",
+                condition=Q(met_at__isnull=True, warned_at__isnull=True),
+            ),
+            models.Index(
+                fields=["due_at"],
+                name="sla_pending_due",
+                condition=Q(met_at__isnull=True, overdue_at__isnull=True),
+            ),
         ]
 
 
@@ -335,7 +381,9 @@ class Evidence(models.Model):
     original_name = models.CharField(max_length=200, blank=True)
     content_type = models.CharField(max_length=100, blank=True)
     size = models.PositiveBigIntegerField(default=0)
-    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     from_customer = models.BooleanField(default=False)
     added_at = models.DateTimeField()
 
@@ -352,18 +400,29 @@ class DepartmentTask(models.Model):
         CANCELLED = "cancelled", _("Cancelled")
 
     complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="tasks")
-    department = models.ForeignKey(Department, verbose_name=_("department"), on_delete=models.PROTECT, related_name="tasks")
+    department = models.ForeignKey(
+        Department, verbose_name=_("department"), on_delete=models.PROTECT, related_name="tasks"
+    )
     title = models.CharField(_("task"), max_length=200)
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("owner"), null=True, blank=True, on_delete=models.SET_NULL, related_name="owned_tasks"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="owned_tasks",
     )
     due_at = models.DateTimeField(_("deadline"))
     blocking = models.BooleanField(_("blocks resolution"), default=True)
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.OPEN)
     answer = models.TextField(_("answer"), blank=True)
-    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     answered_at = models.DateTimeField(null=True, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField()
 
     class Meta:
@@ -384,14 +443,20 @@ class CompensationProposal(models.Model):
         SUPERSEDED = "superseded", _("Superseded")
 
     complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="proposals")
-    tier = models.ForeignKey(CompensationTier, verbose_name=_("compensation tier"), null=True, on_delete=models.PROTECT)
+    tier = models.ForeignKey(
+        CompensationTier, verbose_name=_("compensation tier"), null=True, on_delete=models.PROTECT
+    )
     solution = models.TextField(_("solution"))
     total = models.DecimalField(_("total (CNY)"), max_digits=12, decimal_places=2, default=0)
     state = models.CharField(_("state"), max_length=12, choices=State.choices)
     approver_role = models.CharField(max_length=20, blank=True)
-    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     proposed_at = models.DateTimeField()
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_reason = models.TextField(_("reason"), blank=True)
 
@@ -453,7 +518,9 @@ class OutboundMessage(models.Model):
 
 class Notification(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
-    complaint = models.ForeignKey(Complaint, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    complaint = models.ForeignKey(
+        Complaint, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
     kind = models.CharField(max_length=30)
     message = models.CharField(max_length=300)
     created_at = models.DateTimeField()

@@ -31,7 +31,14 @@ SLA_POLICIES = [
 
 # severity, name, description, allowed types, suggested, max
 COMPENSATION_TIERS = [
-    ("low", "一般问题", "轻微延误、体验不佳：以致歉和小额代金券/积分为主。", ["voucher", "points", "written_apology"], 20, 100),
+    (
+        "low",
+        "一般问题",
+        "轻微延误、体验不佳：以致歉和小额代金券/积分为主。",
+        ["voucher", "points", "written_apology"],
+        20,
+        100,
+    ),
     (
         "medium",
         "较重问题",

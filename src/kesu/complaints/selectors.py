@@ -20,8 +20,8 @@ from kesu.accounts.roles import Cap, can
 from kesu.common.errors import NotFound, ValidationFailed
 from kesu.complaints.models import (
     OPEN_Q,
-    Complaint,
     CompensationProposal,
+    Complaint,
     DepartmentTask,
     Notification,
 )
@@ -37,7 +37,9 @@ def visible_complaints(user: User) -> QuerySet[Complaint]:
     if can(user, Cap.HANDLE):
         return qs.filter(department_id=user.department_id)
     if can(user, Cap.ANSWER_TASKS):
-        return qs.filter(Exists(DepartmentTask.objects.filter(complaint=OuterRef("pk"), department_id=user.department_id)))
+        return qs.filter(
+            Exists(DepartmentTask.objects.filter(complaint=OuterRef("pk"), department_id=user.department_id))
+        )
     return qs.none()
 
 
@@ -154,7 +156,9 @@ def complaint_queue(
     if f.escalated:
         qs = qs.filter(escalated=True)
     if f.q:
-        qs = qs.filter(Q(number__iexact=f.q.strip()) | Q(order_ref__iexact=f.q.strip()) | Q(title__icontains=f.q.strip()))
+        qs = qs.filter(
+            Q(number__iexact=f.q.strip()) | Q(order_ref__iexact=f.q.strip()) | Q(title__icontains=f.q.strip())
+        )
 
     if open_only:
         ordering = "due"
@@ -167,7 +171,9 @@ def complaint_queue(
             if due is None:
                 after |= Q(is_overdue=overdue, next_due_at__isnull=True, id__gt=last_id)
             else:
-                after |= Q(is_overdue=overdue, next_due_at__gt=due) | Q(is_overdue=overdue, next_due_at__isnull=True)
+                after |= Q(is_overdue=overdue, next_due_at__gt=due) | Q(
+                    is_overdue=overdue, next_due_at__isnull=True
+                )
                 after |= Q(is_overdue=overdue, next_due_at=due, id__gt=last_id)
             qs = qs.filter(after)
     else:
@@ -186,7 +192,9 @@ def complaint_queue(
         items = items[:limit]
         last = items[-1]
         if ordering == "due":
-            next_cursor = _encode([last.is_overdue, last.next_due_at.isoformat() if last.next_due_at else None, last.pk])
+            next_cursor = _encode(
+                [last.is_overdue, last.next_due_at.isoformat() if last.next_due_at else None, last.pk]
+            )
         else:
             next_cursor = _encode(["r", last.registered_at.isoformat(), last.pk])
     return QueuePage(items=items, next_cursor=next_cursor, ordering=ordering)
@@ -208,7 +216,9 @@ def queue_counts(*, user: User) -> dict[str, int]:
 def pending_approvals(*, user: User) -> QuerySet[CompensationProposal]:
     if not can(user, Cap.APPROVE):
         return CompensationProposal.objects.none()
-    limit = AuthorityLimit.objects.filter(role=user.role).values_list("max_amount", flat=True).first() or Decimal("0")
+    limit = AuthorityLimit.objects.filter(role=user.role).values_list(
+        "max_amount", flat=True
+    ).first() or Decimal("0")
     return (
         CompensationProposal.objects.filter(
             state=CompensationProposal.State.PENDING,

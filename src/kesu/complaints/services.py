@@ -109,8 +109,10 @@ class ComplaintInput:
 
 def _lock(complaint_id: int) -> Complaint:
     try:
-        return Complaint.objects.select_for_update().select_related("customer", "category", "sla_policy").get(
-            pk=complaint_id
+        return (
+            Complaint.objects.select_for_update()
+            .select_related("customer", "category", "sla_policy")
+            .get(pk=complaint_id)
         )
     except Complaint.DoesNotExist:
         raise NotFound(_("Complaint not found.")) from None
@@ -133,7 +135,9 @@ def _bump(complaint: Complaint, *fields: str) -> None:
     complaint.save(update_fields=[*fields, "version", "updated_at"])
 
 
-def _event(complaint: Complaint, kind: str, *, actor: User | None, at: dt.datetime, message: str = "", **extra) -> ComplaintEvent:
+def _event(
+    complaint: Complaint, kind: str, *, actor: User | None, at: dt.datetime, message: str = "", **extra
+) -> ComplaintEvent:
     return ComplaintEvent.objects.create(
         complaint=complaint,
         at=at,
@@ -168,14 +172,20 @@ def _money(value) -> Decimal:
     try:
         amount = Decimal(str(value)).quantize(Decimal("0.01"))
     except (InvalidOperation, ValueError):
-        raise ValidationFailed(_("Enter an amount in yuan, e.g. 50 or 49.90."), details={"field": "amount"}) from None
+        raise ValidationFailed(
+            _("Enter an amount in yuan, e.g. 50 or 49.90."), details={"field": "amount"}
+        ) from None
     if amount < 0 or amount > Decimal("10000000"):
-        raise ValidationFailed(_("The amount must be between 0 and 10,000,000 yuan."), details={"field": "amount"})
+        raise ValidationFailed(
+            _("The amount must be between 0 and 10,000,000 yuan."), details={"field": "amount"}
+        )
     return amount
 
 
 def team_supervisors(complaint: Complaint) -> list[User]:
-    users = list(User.objects.filter(is_active=True, role=Role.SUPERVISOR, department_id=complaint.department_id))
+    users = list(
+        User.objects.filter(is_active=True, role=Role.SUPERVISOR, department_id=complaint.department_id)
+    )
     return users or list(User.objects.filter(is_active=True, role=Role.ADMIN))
 
 
@@ -183,7 +193,9 @@ def team_supervisors(complaint: Complaint) -> list[User]:
 # Notifications and messages (rows now, delivery after commit)
 
 
-def notify(*, users: Iterable[User | None], complaint: Complaint | None, kind: str, message: str) -> list[Notification]:
+def notify(
+    *, users: Iterable[User | None], complaint: Complaint | None, kind: str, message: str
+) -> list[Notification]:
     at = clock.now()
     created = []
     seen: set[int] = set()
@@ -191,7 +203,11 @@ def notify(*, users: Iterable[User | None], complaint: Complaint | None, kind: s
         if user is None or user.pk in seen or not user.is_active:
             continue
         seen.add(user.pk)
-        created.append(Notification.objects.create(user=user, complaint=complaint, kind=kind, message=message[:300], created_at=at))
+        created.append(
+            Notification.objects.create(
+                user=user, complaint=complaint, kind=kind, message=message[:300], created_at=at
+            )
+        )
     if created:
         from kesu.complaints import tasks
 
@@ -200,7 +216,9 @@ def notify(*, users: Iterable[User | None], complaint: Complaint | None, kind: s
     return created
 
 
-def message_to_customer(*, complaint: Complaint, subject: str, body: str, actor: User | None = None) -> OutboundMessage:
+def message_to_customer(
+    *, complaint: Complaint, subject: str, body: str, actor: User | None = None
+) -> OutboundMessage:
     """E-mail the customer when an address is known; otherwise record it for the handler to send by hand."""
     at = clock.now()
     email = complaint.customer.email
@@ -214,7 +232,10 @@ def message_to_customer(*, complaint: Complaint, subject: str, body: str, actor:
         created_at=at,
     )
     _event(
-        complaint, ComplaintEvent.Kind.MESSAGE, actor=actor, at=at,
+        complaint,
+        ComplaintEvent.Kind.MESSAGE,
+        actor=actor,
+        at=at,
         message=subject if email else _("To send by hand: %(subject)s") % {"subject": subject},
         message_id=msg.pk,
     )
@@ -234,8 +255,14 @@ def outbound_message_mark_sent(*, message_id: int, actor: User) -> OutboundMessa
         msg.state = OutboundMessage.State.SENT_MANUALLY
         msg.sent_at = clock.now()
         msg.save(update_fields=["state", "sent_at"])
-        _event(msg.complaint, ComplaintEvent.Kind.MESSAGE, actor=actor, at=msg.sent_at,
-               message=_("Sent by hand: %(subject)s") % {"subject": msg.subject}, message_id=msg.pk)
+        _event(
+            msg.complaint,
+            ComplaintEvent.Kind.MESSAGE,
+            actor=actor,
+            at=msg.sent_at,
+            message=_("Sent by hand: %(subject)s") % {"subject": msg.subject},
+            message_id=msg.pk,
+        )
     return msg
 
 
@@ -266,8 +293,14 @@ def _customer_upsert(data: CustomerInput, *, phone: str, email: str) -> Customer
         existing = Customer.objects.filter(email_normalized=email.lower()).order_by("pk").first()
     if existing is None:
         return Customer.objects.create(
-            name=data.name, phone=phone, phone_normalized=phone, email=email, email_normalized=email.lower(),
-            id_number=data.id_number, tier=data.tier, special_group=data.special_group,
+            name=data.name,
+            phone=phone,
+            phone_normalized=phone,
+            email=email,
+            email_normalized=email.lower(),
+            id_number=data.id_number,
+            tier=data.tier,
+            special_group=data.special_group,
         )
     # A returning customer: keep what we knew and fill in what is new.
     changed = []
@@ -295,7 +328,9 @@ def _customer_upsert(data: CustomerInput, *, phone: str, email: str) -> Customer
 def _pick_team(category: Category) -> Department:
     teams = list(Department.objects.filter(kind=Department.Kind.COMPLAINT_TEAM).order_by("pk"))
     if not teams:
-        raise ValidationFailed(_("No complaint team is set up. An administrator must create one."), code="no_team")
+        raise ValidationFailed(
+            _("No complaint team is set up. An administrator must create one."), code="no_team"
+        )
     for team in teams:
         if category.code in (team.handles_categories or []):
             return team
@@ -332,28 +367,41 @@ def complaint_register(*, data: ComplaintInput, actor: User | None, idempotency_
     description = check_text(data.description, field="description", label=_("Description"))
     name = check_text(data.customer.name, field="name", label=_("Customer name"), max_chars=60)
     product = check_text(data.product, field="product", label=_("Product"), required=False, max_chars=120)
-    order_ref = check_text(data.order_ref, field="order_ref", label=_("Order reference"), required=False, max_chars=60)
+    order_ref = check_text(
+        data.order_ref, field="order_ref", label=_("Order reference"), required=False, max_chars=60
+    )
     phone = normalize_phone(data.customer.phone)
     email = normalize_email(data.customer.email)
     if not phone and not email:
-        raise ValidationFailed(_("Give a phone number or an e-mail address so that we can reach the customer."), details={"field": "phone"})
+        raise ValidationFailed(
+            _("Give a phone number or an e-mail address so that we can reach the customer."),
+            details={"field": "phone"},
+        )
     id_number = data.customer.id_number.strip()
     if id_number:
         from stdnum.cn import ric
 
         if not ric.is_valid(id_number):
-            raise ValidationFailed(_("The ID number is not a valid resident ID."), details={"field": "id_number"})
+            raise ValidationFailed(
+                _("The ID number is not a valid resident ID."), details={"field": "id_number"}
+            )
         id_number = ric.compact(id_number)
     category = Category.objects.filter(code=data.category_code, active=True).first()
     if category is None:
         raise ValidationFailed(_("Unknown category."), details={"field": "category"})
     uploads = [(u, *check_upload(u)) for u in data.attachments]
     request_hash = hashlib.sha256(
-        json.dumps([data.channel, data.category_code, title, description, phone, email], ensure_ascii=False).encode()
+        json.dumps(
+            [data.channel, data.category_code, title, description, phone, email], ensure_ascii=False
+        ).encode()
     ).hexdigest()
 
     if idempotency_key and actor is not None:
-        prior = IdempotencyRecord.objects.filter(user=actor, key=idempotency_key).select_related("complaint").first()
+        prior = (
+            IdempotencyRecord.objects.filter(user=actor, key=idempotency_key)
+            .select_related("complaint")
+            .first()
+        )
         if prior is not None:
             return _replay(prior, request_hash)
 
@@ -361,47 +409,101 @@ def complaint_register(*, data: ComplaintInput, actor: User | None, idempotency_
     try:
         with transaction.atomic():
             customer = _customer_upsert(
-                CustomerInput(name=name, phone=phone, email=email, id_number=id_number,
-                              tier=data.customer.tier, special_group=data.customer.special_group),
-                phone=phone, email=email,
+                CustomerInput(
+                    name=name,
+                    phone=phone,
+                    email=email,
+                    id_number=id_number,
+                    tier=data.customer.tier,
+                    special_group=data.customer.special_group,
+                ),
+                phone=phone,
+                email=email,
             )
             team = _pick_team(category)
             complaint = Complaint.objects.create(
-                number=_next_number(at), channel=data.channel, category=category, severity=data.severity,
-                customer=customer, title=title, description=description, product=product, order_ref=order_ref,
-                demand=data.demand, department=team, registered_at=at, registered_by=actor,
-                sla_policy=sla.policy_for(category_id=category.pk, severity=data.severity, tier=customer.tier,
-                                          special_group=bool(customer.special_group)),
+                number=_next_number(at),
+                channel=data.channel,
+                category=category,
+                severity=data.severity,
+                customer=customer,
+                title=title,
+                description=description,
+                product=product,
+                order_ref=order_ref,
+                demand=data.demand,
+                department=team,
+                registered_at=at,
+                registered_by=actor,
+                sla_policy=sla.policy_for(
+                    category_id=category.pk,
+                    severity=data.severity,
+                    tier=customer.tier,
+                    special_group=bool(customer.special_group),
+                ),
             )
             if idempotency_key and actor is not None:
-                IdempotencyRecord.objects.create(key=idempotency_key, user=actor, request_hash=request_hash, complaint=complaint)
-            _event(complaint, ComplaintEvent.Kind.REGISTERED, actor=actor, at=at, to_status=Status.REGISTERED,
-                   message=_("Registered via %(channel)s") % {"channel": Channel(data.channel).label})
+                IdempotencyRecord.objects.create(
+                    key=idempotency_key, user=actor, request_hash=request_hash, complaint=complaint
+                )
+            _event(
+                complaint,
+                ComplaintEvent.Kind.REGISTERED,
+                actor=actor,
+                at=at,
+                to_status=Status.REGISTERED,
+                message=_("Registered via %(channel)s") % {"channel": Channel(data.channel).label},
+            )
             for upload, original_name, content_type in uploads:
-                ev = Evidence.objects.create(complaint=complaint, file=upload, original_name=original_name,
-                                             content_type=content_type, size=upload.size, added_by=actor,
-                                             from_customer=True, added_at=at)
-                _event(complaint, ComplaintEvent.Kind.EVIDENCE, actor=actor, at=at, message=original_name, evidence_id=ev.pk)
+                ev = Evidence.objects.create(
+                    complaint=complaint,
+                    file=upload,
+                    original_name=original_name,
+                    content_type=content_type,
+                    size=upload.size,
+                    added_by=actor,
+                    from_customer=True,
+                    added_at=at,
+                )
+                _event(
+                    complaint,
+                    ComplaintEvent.Kind.EVIDENCE,
+                    actor=actor,
+                    at=at,
+                    message=original_name,
+                    evidence_id=ev.pk,
+                )
             _link_repeats(complaint, at=at)
             sla.start_stages(complaint, sla.INITIAL_STAGES, at=at)
             handler = _least_loaded_handler(team)
             if handler is not None:
-                _assign(complaint, handler, actor=None, at=at, reason=_("Automatic assignment (least loaded)"))
+                _assign(
+                    complaint, handler, actor=None, at=at, reason=_("Automatic assignment (least loaded)")
+                )
             message_to_customer(
                 complaint=complaint,
                 subject=_("We have received your complaint %(number)s") % {"number": complaint.number},
                 body=_(
-                    "Dear %(name)s,\n\nwe have received your complaint \"%(title)s\" and registered it under "
+                    'Dear %(name)s,\n\nwe have received your complaint "%(title)s" and registered it under '
                     "number %(number)s. A complaint handler will contact you soon. You can check its progress at "
                     "%(url)s with this number and the last four digits of your phone number.\n\n%(org)s"
                 )
-                % {"name": customer.name, "title": title, "number": complaint.number,
-                   "url": f"{settings.KESU_SITE_URL}/c/status/", "org": settings.KESU_ORG_NAME},
+                % {
+                    "name": customer.name,
+                    "title": title,
+                    "number": complaint.number,
+                    "url": f"{settings.KESU_SITE_URL}/c/status/",
+                    "org": settings.KESU_ORG_NAME,
+                },
             )
     except IntegrityError:
         # Two identical retries raced: the other one won; hand back its complaint.
         if idempotency_key and actor is not None:
-            prior = IdempotencyRecord.objects.filter(user=actor, key=idempotency_key).select_related("complaint").first()
+            prior = (
+                IdempotencyRecord.objects.filter(user=actor, key=idempotency_key)
+                .select_related("complaint")
+                .first()
+            )
             if prior is not None:
                 return _replay(prior, request_hash)
         raise
@@ -411,7 +513,8 @@ def complaint_register(*, data: ComplaintInput, actor: User | None, idempotency_
 def _replay(prior: IdempotencyRecord, request_hash: str) -> Complaint:
     if prior.request_hash != request_hash:
         raise ValidationFailed(
-            _("This Idempotency-Key was already used for a different complaint."), code="idempotency_key_reused"
+            _("This Idempotency-Key was already used for a different complaint."),
+            code="idempotency_key_reused",
         )
     complaint = prior.complaint
     complaint._replayed = True  # type: ignore[attr-defined]
@@ -437,10 +540,17 @@ def _link_repeats(complaint: Complaint, *, at: dt.datetime) -> None:
     complaint.is_repeat = True
     complaint.save(update_fields=["is_repeat"])
     complaint.earlier_complaints.add(*[pk for pk, _n in earlier])
-    _event(complaint, ComplaintEvent.Kind.REPEAT, actor=None, at=at,
-           message=_("Repeat complaint: the customer complained %(n)d time(s) in the last %(days)d days (%(numbers)s)")
-           % {"n": len(earlier), "days": window, "numbers": ", ".join(n for _pk, n in earlier)},
-           earlier=[n for _pk, n in earlier])
+    _event(
+        complaint,
+        ComplaintEvent.Kind.REPEAT,
+        actor=None,
+        at=at,
+        message=_(
+            "Repeat complaint: the customer complained %(n)d time(s) in the last %(days)d days (%(numbers)s)"
+        )
+        % {"n": len(earlier), "days": window, "numbers": ", ".join(n for _pk, n in earlier)},
+        earlier=[n for _pk, n in earlier],
+    )
 
 
 # --------------------------------------------------------------------------------------------------
@@ -448,7 +558,12 @@ def _link_repeats(complaint: Complaint, *, at: dt.datetime) -> None:
 
 
 def complaint_transition(
-    *, complaint_id: int, action: str, actor: User | None, reason: str = "", expected_version: int | None = None,
+    *,
+    complaint_id: int,
+    action: str,
+    actor: User | None,
+    reason: str = "",
+    expected_version: int | None = None,
     _internal: bool = False,
 ) -> Complaint:
     """Move a complaint along the loop. The only writer of ``Complaint.status``."""
@@ -462,8 +577,10 @@ def complaint_transition(
         if target is None:
             raise TransitionRefused(
                 _("Cannot %(action)s a complaint that is %(status)s.")
-                % {"action": str(Action(action).label).lower() if action in Action.values else action,
-                   "status": str(Status(complaint.status).label).lower()},
+                % {
+                    "action": str(Action(action).label).lower() if action in Action.values else action,
+                    "status": str(Status(complaint.status).label).lower(),
+                },
                 details={"status": complaint.status, "action": action},
             )
         if not TRANSITIONS[action].direct and not _internal:
@@ -490,8 +607,16 @@ def complaint_transition(
             complaint.first_contact_resolution = False
             fields += ["reopen_count", "closed_at", "first_contact_resolution"]
         _bump(complaint, *fields)
-        _event(complaint, ComplaintEvent.Kind.TRANSITION, actor=actor, at=at, from_status=source, to_status=target,
-               message=reason, action=action)
+        _event(
+            complaint,
+            ComplaintEvent.Kind.TRANSITION,
+            actor=actor,
+            at=at,
+            from_status=source,
+            to_status=target,
+            message=reason,
+            action=action,
+        )
         if action == Action.REOPEN:
             sla.start_stages(complaint, (Stage.RESOLVE,), at=at)
             sla.meet_stages(complaint, (Stage.FOLLOW_UP,), at=at)
@@ -506,9 +631,12 @@ def complaint_transition(
                 sla.start_stages(complaint, started, at=at)
         if target == Status.ACKNOWLEDGED:
             message_to_customer(
-                complaint=complaint, actor=actor,
+                complaint=complaint,
+                actor=actor,
                 subject=_("Your complaint %(number)s is being handled") % {"number": complaint.number},
-                body=_("We have accepted your complaint %(number)s and %(handler)s is handling it. We will contact you with the result.")
+                body=_(
+                    "We have accepted your complaint %(number)s and %(handler)s is handling it. We will contact you with the result."
+                )
                 % {"number": complaint.number, "handler": complaint.assignee or _("a complaint handler")},
             )
     return complaint
@@ -518,7 +646,11 @@ def _guard(complaint: Complaint, action: str, actor: User | None, reason: str) -
     if action == Action.RESOLVE:
         if not complaint.proposals.filter(state=CompensationProposal.State.APPROVED).exists():
             raise TransitionRefused(_("Propose a solution (and get it approved if needed) before resolving."))
-        blocking = list(complaint.tasks.filter(state=DepartmentTask.State.OPEN, blocking=True).select_related("department"))
+        blocking = list(
+            complaint.tasks.filter(state=DepartmentTask.State.OPEN, blocking=True).select_related(
+                "department"
+            )
+        )
         if blocking:
             raise TransitionRefused(
                 _("Cannot resolve while department tasks are open: %(tasks)s")
@@ -533,26 +665,40 @@ def _guard(complaint: Complaint, action: str, actor: User | None, reason: str) -
             needed = DeskSettings.current().follow_up_max_attempts
             if attempts < needed:
                 raise TransitionRefused(
-                    _("Record a follow-up with the customer before closing (or %(needed)d failed attempts to reach them; %(n)d so far).")
+                    _(
+                        "Record a follow-up with the customer before closing (or %(needed)d failed attempts to reach them; %(n)d so far)."
+                    )
                     % {"needed": needed, "n": attempts},
                     code="follow_up_required",
                 )
         elif _unsatisfied(reached) and not (actor is not None and can(actor, Cap.SUPERVISE)):
             raise TransitionRefused(
-                _("The customer was not satisfied at follow-up: reopen or escalate the complaint; only a supervisor may close it now."),
+                _(
+                    "The customer was not satisfied at follow-up: reopen or escalate the complaint; only a supervisor may close it now."
+                ),
                 code="customer_unsatisfied",
             )
     elif action == Action.REOPEN:
         if not reason:
             raise ValidationFailed(_("Give the reason for reopening."), details={"field": "reason"})
-        last = complaint.follow_ups.filter(round=complaint.reopen_count, reached=True).order_by("-at", "-id").first()
+        last = (
+            complaint.follow_ups.filter(round=complaint.reopen_count, reached=True)
+            .order_by("-at", "-id")
+            .first()
+        )
         if last is None or not _unsatisfied(last):
-            raise TransitionRefused(_("Reopening needs a follow-up in which the customer was not satisfied."), code="not_unsatisfied")
+            raise TransitionRefused(
+                _("Reopening needs a follow-up in which the customer was not satisfied."),
+                code="not_unsatisfied",
+            )
         if complaint.status == Status.CLOSED:
             window = DeskSettings.current().reopen_window_days
             if complaint.closed_at and clock.now() - complaint.closed_at > dt.timedelta(days=window):
                 raise TransitionRefused(
-                    _("The reopen window of %(days)d days after closing has passed; register a new complaint instead.") % {"days": window},
+                    _(
+                        "The reopen window of %(days)d days after closing has passed; register a new complaint instead."
+                    )
+                    % {"days": window},
                     code="reopen_window_passed",
                 )
 
@@ -565,19 +711,34 @@ def _unsatisfied(f: FollowUp) -> bool:
 # Assignment and escalation
 
 
-def _assign(complaint: Complaint, user: User, *, actor: User | None, at: dt.datetime, reason: str = "") -> None:
+def _assign(
+    complaint: Complaint, user: User, *, actor: User | None, at: dt.datetime, reason: str = ""
+) -> None:
     previous = complaint.assignee
     complaint.assignee = user
     _bump(complaint, "assignee")
-    _event(complaint, ComplaintEvent.Kind.ASSIGNED, actor=actor, at=at,
-           message=_("Assigned to %(user)s") % {"user": user} + (f" — {reason}" if reason else ""),
-           assignee=user.pk, previous=previous.pk if previous else None)
+    _event(
+        complaint,
+        ComplaintEvent.Kind.ASSIGNED,
+        actor=actor,
+        at=at,
+        message=_("Assigned to %(user)s") % {"user": user} + (f" — {reason}" if reason else ""),
+        assignee=user.pk,
+        previous=previous.pk if previous else None,
+    )
     if actor is None or actor.pk != user.pk:
-        notify(users=[user], complaint=complaint, kind="assigned",
-               message=_("%(number)s was assigned to you: %(title)s") % {"number": complaint.number, "title": complaint.title})
+        notify(
+            users=[user],
+            complaint=complaint,
+            kind="assigned",
+            message=_("%(number)s was assigned to you: %(title)s")
+            % {"number": complaint.number, "title": complaint.title},
+        )
 
 
-def complaint_assign(*, complaint_id: int, assignee_id: int, actor: User, expected_version: int | None = None) -> Complaint:
+def complaint_assign(
+    *, complaint_id: int, assignee_id: int, actor: User, expected_version: int | None = None
+) -> Complaint:
     with transaction.atomic():
         complaint = _lock(complaint_id)
         _check_version(complaint, expected_version)
@@ -587,7 +748,9 @@ def complaint_assign(*, complaint_id: int, assignee_id: int, actor: User, expect
         _require_handle(actor, complaint)
         user = User.objects.filter(pk=assignee_id, is_active=True).first()
         if user is None or not can_handle(user, complaint):
-            raise ValidationFailed(_("That person cannot handle complaints of this team."), details={"field": "assignee"})
+            raise ValidationFailed(
+                _("That person cannot handle complaints of this team."), details={"field": "assignee"}
+            )
         if complaint.status == Status.CLOSED:
             raise TransitionRefused(_("A closed complaint cannot be reassigned."))
         _assign(complaint, user, actor=actor, at=clock.now())
@@ -601,11 +764,17 @@ def escalate_locked(complaint: Complaint, *, actor: User | None, at: dt.datetime
     complaint.escalated = True
     _bump(complaint, "escalated")
     _event(complaint, ComplaintEvent.Kind.ESCALATED, actor=actor, at=at, message=reason)
-    notify(users=team_supervisors(complaint), complaint=complaint, kind="escalated",
-           message=_("%(number)s escalated: %(reason)s") % {"number": complaint.number, "reason": reason})
+    notify(
+        users=team_supervisors(complaint),
+        complaint=complaint,
+        kind="escalated",
+        message=_("%(number)s escalated: %(reason)s") % {"number": complaint.number, "reason": reason},
+    )
 
 
-def complaint_escalate(*, complaint_id: int, actor: User, reason: str, expected_version: int | None = None) -> Complaint:
+def complaint_escalate(
+    *, complaint_id: int, actor: User, reason: str, expected_version: int | None = None
+) -> Complaint:
     reason = check_text(reason, field="reason", label=_("Reason"), max_chars=2000)
     with transaction.atomic():
         complaint = _lock(complaint_id)
@@ -641,19 +810,39 @@ def evidence_add(*, complaint_id: int, actor: User, note: str = "", upload=None)
             raise TransitionRefused(_("Evidence cannot be added to a closed complaint."))
         at = clock.now()
         ev = Evidence.objects.create(
-            complaint=complaint, note=note, file=upload or "", original_name=original_name, content_type=content_type,
-            size=upload.size if upload is not None else 0, added_by=actor, added_at=at,
+            complaint=complaint,
+            note=note,
+            file=upload or "",
+            original_name=original_name,
+            content_type=content_type,
+            size=upload.size if upload is not None else 0,
+            added_by=actor,
+            added_at=at,
         )
-        _event(complaint, ComplaintEvent.Kind.EVIDENCE, actor=actor, at=at, message=note or original_name, evidence_id=ev.pk)
+        _event(
+            complaint,
+            ComplaintEvent.Kind.EVIDENCE,
+            actor=actor,
+            at=at,
+            message=note or original_name,
+            evidence_id=ev.pk,
+        )
     return ev
 
 
 def complaint_record_findings(
-    *, complaint_id: int, actor: User, root_cause: str, responsibility: str, underlying_need: str = "",
+    *,
+    complaint_id: int,
+    actor: User,
+    root_cause: str,
+    responsibility: str,
+    underlying_need: str = "",
     expected_version: int | None = None,
 ) -> Complaint:
     root_cause = check_text(root_cause, field="root_cause", label=_("Root cause"), max_chars=5000)
-    underlying_need = check_text(underlying_need, field="underlying_need", label=_("Underlying need"), required=False, max_chars=120)
+    underlying_need = check_text(
+        underlying_need, field="underlying_need", label=_("Underlying need"), required=False, max_chars=120
+    )
     if responsibility not in Responsibility.values:
         raise ValidationFailed(_("Choose who is responsible."), details={"field": "responsibility"})
     with transaction.atomic():
@@ -662,10 +851,20 @@ def complaint_record_findings(
         _require_handle(actor, complaint)
         if complaint.status != Status.INVESTIGATING:
             raise TransitionRefused(_("Findings are recorded while the complaint is under investigation."))
-        complaint.root_cause, complaint.responsibility, complaint.underlying_need = root_cause, responsibility, underlying_need
+        complaint.root_cause, complaint.responsibility, complaint.underlying_need = (
+            root_cause,
+            responsibility,
+            underlying_need,
+        )
         _bump(complaint, "root_cause", "responsibility", "underlying_need")
-        _event(complaint, ComplaintEvent.Kind.INVESTIGATION, actor=actor, at=clock.now(),
-               message=f"{Responsibility(responsibility).label}: {root_cause}", responsibility=responsibility)
+        _event(
+            complaint,
+            ComplaintEvent.Kind.INVESTIGATION,
+            actor=actor,
+            at=clock.now(),
+            message=f"{Responsibility(responsibility).label}: {root_cause}",
+            responsibility=responsibility,
+        )
     return complaint
 
 
@@ -674,8 +873,14 @@ def complaint_record_findings(
 
 
 def task_open(
-    *, complaint_id: int, actor: User, department_id: int, title: str, due_at: dt.datetime,
-    owner_id: int | None = None, blocking: bool = True,
+    *,
+    complaint_id: int,
+    actor: User,
+    department_id: int,
+    title: str,
+    due_at: dt.datetime,
+    owner_id: int | None = None,
+    blocking: bool = True,
 ) -> DepartmentTask:
     title = check_text(title, field="title", label=_("Task"), max_chars=200)
     if timezone.is_naive(due_at):
@@ -683,8 +888,15 @@ def task_open(
     with transaction.atomic():
         complaint = _lock(complaint_id)
         _require_handle(actor, complaint)
-        if complaint.status not in (Status.ACKNOWLEDGED, Status.INVESTIGATING, Status.AWAITING_APPROVAL, Status.RESOLVING):
-            raise TransitionRefused(_("Department tasks are opened while the complaint is being investigated or resolved."))
+        if complaint.status not in (
+            Status.ACKNOWLEDGED,
+            Status.INVESTIGATING,
+            Status.AWAITING_APPROVAL,
+            Status.RESOLVING,
+        ):
+            raise TransitionRefused(
+                _("Department tasks are opened while the complaint is being investigated or resolved.")
+            )
         at = clock.now()
         if due_at <= at:
             raise ValidationFailed(_("The deadline must be in the future."), details={"field": "due_at"})
@@ -695,17 +907,40 @@ def task_open(
         if owner_id:
             owner = User.objects.filter(pk=owner_id, department=department, is_active=True).first()
             if owner is None:
-                raise ValidationFailed(_("The owner must belong to that department."), details={"field": "owner"})
+                raise ValidationFailed(
+                    _("The owner must belong to that department."), details={"field": "owner"}
+                )
         task = DepartmentTask.objects.create(
-            complaint=complaint, department=department, title=title, owner=owner, due_at=due_at, blocking=blocking,
-            created_by=actor, created_at=at,
+            complaint=complaint,
+            department=department,
+            title=title,
+            owner=owner,
+            due_at=due_at,
+            blocking=blocking,
+            created_by=actor,
+            created_at=at,
         )
         _bump(complaint)
-        _event(complaint, ComplaintEvent.Kind.TASK, actor=actor, at=at,
-               message=_("Task for %(dept)s: %(title)s") % {"dept": department.name, "title": title}, task_id=task.pk, state="open")
-        liaisons = [owner] if owner else list(User.objects.filter(department=department, role=Role.LIAISON, is_active=True))
-        notify(users=liaisons, complaint=complaint, kind="task",
-               message=_("New task from %(number)s: %(title)s") % {"number": complaint.number, "title": title})
+        _event(
+            complaint,
+            ComplaintEvent.Kind.TASK,
+            actor=actor,
+            at=at,
+            message=_("Task for %(dept)s: %(title)s") % {"dept": department.name, "title": title},
+            task_id=task.pk,
+            state="open",
+        )
+        liaisons = (
+            [owner]
+            if owner
+            else list(User.objects.filter(department=department, role=Role.LIAISON, is_active=True))
+        )
+        notify(
+            users=liaisons,
+            complaint=complaint,
+            kind="task",
+            message=_("New task from %(number)s: %(title)s") % {"number": complaint.number, "title": title},
+        )
     return task
 
 
@@ -718,41 +953,76 @@ def can_answer_task(user: User, task: DepartmentTask) -> bool:
 def task_answer(*, task_id: int, actor: User, answer: str) -> DepartmentTask:
     answer = check_text(answer, field="answer", label=_("Answer"), max_chars=5000)
     with transaction.atomic():
-        task = DepartmentTask.objects.select_for_update().select_related("complaint", "department").filter(pk=task_id).first()
+        task = (
+            DepartmentTask.objects.select_for_update()
+            .select_related("complaint", "department")
+            .filter(pk=task_id)
+            .first()
+        )
         if task is None:
             raise NotFound(_("Task not found."))
         if not can_answer_task(actor, task):
             raise NotPermitted(_("Only %(dept)s may answer this task.") % {"dept": task.department.name})
         if task.state != DepartmentTask.State.OPEN:
-            raise TransitionRefused(_("This task is already %(state)s.") % {"state": task.get_state_display()})
+            raise TransitionRefused(
+                _("This task is already %(state)s.") % {"state": task.get_state_display()}
+            )
         complaint = _lock(task.complaint_id)
         at = clock.now()
-        task.state, task.answer, task.answered_by, task.answered_at = DepartmentTask.State.DONE, answer, actor, at
+        task.state, task.answer, task.answered_by, task.answered_at = (
+            DepartmentTask.State.DONE,
+            answer,
+            actor,
+            at,
+        )
         task.save(update_fields=["state", "answer", "answered_by", "answered_at"])
         _bump(complaint)
-        _event(complaint, ComplaintEvent.Kind.TASK, actor=actor, at=at,
-               message=_("%(dept)s answered: %(answer)s") % {"dept": task.department.name, "answer": answer}, task_id=task.pk, state="done")
-        notify(users=[complaint.assignee], complaint=complaint, kind="task_answered",
-               message=_("%(dept)s answered the task on %(number)s") % {"dept": task.department.name, "number": complaint.number})
+        _event(
+            complaint,
+            ComplaintEvent.Kind.TASK,
+            actor=actor,
+            at=at,
+            message=_("%(dept)s answered: %(answer)s") % {"dept": task.department.name, "answer": answer},
+            task_id=task.pk,
+            state="done",
+        )
+        notify(
+            users=[complaint.assignee],
+            complaint=complaint,
+            kind="task_answered",
+            message=_("%(dept)s answered the task on %(number)s")
+            % {"dept": task.department.name, "number": complaint.number},
+        )
     return task
 
 
 def task_cancel(*, task_id: int, actor: User, reason: str) -> DepartmentTask:
     reason = check_text(reason, field="reason", label=_("Reason"), max_chars=2000)
     with transaction.atomic():
-        task = DepartmentTask.objects.select_for_update().select_related("department").filter(pk=task_id).first()
+        task = (
+            DepartmentTask.objects.select_for_update().select_related("department").filter(pk=task_id).first()
+        )
         if task is None:
             raise NotFound(_("Task not found."))
         complaint = _lock(task.complaint_id)
         _require_handle(actor, complaint)
         if task.state != DepartmentTask.State.OPEN:
-            raise TransitionRefused(_("This task is already %(state)s.") % {"state": task.get_state_display()})
+            raise TransitionRefused(
+                _("This task is already %(state)s.") % {"state": task.get_state_display()}
+            )
         task.state = DepartmentTask.State.CANCELLED
         task.save(update_fields=["state"])
         _bump(complaint)
-        _event(complaint, ComplaintEvent.Kind.TASK, actor=actor, at=clock.now(),
-               message=_("Task for %(dept)s cancelled: %(reason)s") % {"dept": task.department.name, "reason": reason},
-               task_id=task.pk, state="cancelled")
+        _event(
+            complaint,
+            ComplaintEvent.Kind.TASK,
+            actor=actor,
+            at=clock.now(),
+            message=_("Task for %(dept)s cancelled: %(reason)s")
+            % {"dept": task.department.name, "reason": reason},
+            task_id=task.pk,
+            state="cancelled",
+        )
     return task
 
 
@@ -776,7 +1046,12 @@ def _approver_role_for(total: Decimal) -> str | None:
 
 
 def compensation_propose(
-    *, complaint_id: int, actor: User, solution: str, items: Sequence[CompensationLine], expected_version: int | None = None,
+    *,
+    complaint_id: int,
+    actor: User,
+    solution: str,
+    items: Sequence[CompensationLine],
+    expected_version: int | None = None,
 ) -> CompensationProposal:
     """Propose the solution. Within the proposer's authority it is approved at once and the complaint
     moves to resolving; above it, it waits for the lowest role whose limit covers the total."""
@@ -785,7 +1060,13 @@ def compensation_propose(
     for item in items:
         if item.type not in CompensationType.values:
             raise ValidationFailed(_("Unknown compensation type."), details={"field": "items"})
-        lines.append((item.type, _money(item.amount), check_text(item.note, field="note", label=_("Note"), required=False, max_chars=200)))
+        lines.append(
+            (
+                item.type,
+                _money(item.amount),
+                check_text(item.note, field="note", label=_("Note"), required=False, max_chars=200),
+            )
+        )
     total = sum((amount for _t, amount, _n in lines), Decimal("0.00"))
     with transaction.atomic():
         complaint = _lock(complaint_id)
@@ -795,7 +1076,8 @@ def compensation_propose(
             raise TransitionRefused(_("A solution is proposed at the end of the investigation."))
         if not complaint.root_cause or not complaint.responsibility:
             raise TransitionRefused(
-                _("Record the root cause and who is responsible before proposing a solution."), code="findings_required"
+                _("Record the root cause and who is responsible before proposing a solution."),
+                code="findings_required",
             )
         tier = CompensationTier.objects.filter(severity=complaint.severity).first()
         if tier is not None:
@@ -803,28 +1085,44 @@ def compensation_propose(
             if disallowed:
                 raise ValidationFailed(
                     _("The compensation standard for %(tier)s does not allow: %(types)s")
-                    % {"tier": tier.name, "types": ", ".join(str(CompensationType(t).label) for t in disallowed)},
-                    code="compensation_not_in_standard", details={"field": "items"},
+                    % {
+                        "tier": tier.name,
+                        "types": ", ".join(str(CompensationType(t).label) for t in disallowed),
+                    },
+                    code="compensation_not_in_standard",
+                    details={"field": "items"},
                 )
             if total > tier.max_amount:
                 raise ValidationFailed(
                     _("%(total)s yuan is above the standard's maximum of %(max)s yuan for %(tier)s.")
                     % {"total": total, "max": tier.max_amount, "tier": tier.name},
-                    code="compensation_above_standard", details={"field": "items"},
+                    code="compensation_above_standard",
+                    details={"field": "items"},
                 )
         at = clock.now()
-        complaint.proposals.filter(state=CompensationProposal.State.PENDING).update(state=CompensationProposal.State.SUPERSEDED)
+        complaint.proposals.filter(state=CompensationProposal.State.PENDING).update(
+            state=CompensationProposal.State.SUPERSEDED
+        )
         within = total <= authority_limit(actor.role)
         approver_role = "" if within else _approver_role_for(total)
         if approver_role is None:
             raise ValidationFailed(
-                _("%(total)s yuan is above every authority limit; lower the compensation.") % {"total": total},
-                code="above_all_limits", details={"field": "items"},
+                _("%(total)s yuan is above every authority limit; lower the compensation.")
+                % {"total": total},
+                code="above_all_limits",
+                details={"field": "items"},
             )
         proposal = CompensationProposal.objects.create(
-            complaint=complaint, tier=tier, solution=solution, total=total, proposed_by=actor, proposed_at=at,
+            complaint=complaint,
+            tier=tier,
+            solution=solution,
+            total=total,
+            proposed_by=actor,
+            proposed_at=at,
             state=CompensationProposal.State.APPROVED if within else CompensationProposal.State.PENDING,
-            approver_role=approver_role, decided_by=actor if within else None, decided_at=at if within else None,
+            approver_role=approver_role,
+            decided_by=actor if within else None,
+            decided_at=at if within else None,
         )
         CompensationItem.objects.bulk_create(
             [CompensationItem(proposal=proposal, type=t, amount=a, note=n) for t, a, n in lines]
@@ -834,18 +1132,35 @@ def compensation_propose(
             complaint.compensation_cost = total
         _bump(complaint, "resolution", "compensation_cost")
         summary = ", ".join(f"{CompensationType(t).label} {a}" for t, a, _n in lines) or _("no compensation")
-        _event(complaint, ComplaintEvent.Kind.COMPENSATION, actor=actor, at=at,
-               message=_("Proposed: %(solution)s (%(items)s; total %(total)s yuan)") % {"solution": solution, "items": summary, "total": total},
-               proposal_id=proposal.pk, total=str(total), within_authority=within)
+        _event(
+            complaint,
+            ComplaintEvent.Kind.COMPENSATION,
+            actor=actor,
+            at=at,
+            message=_("Proposed: %(solution)s (%(items)s; total %(total)s yuan)")
+            % {"solution": solution, "items": summary, "total": total},
+            proposal_id=proposal.pk,
+            total=str(total),
+            within_authority=within,
+        )
         complaint_transition(
-            complaint_id=complaint.pk, action=Action.START_RESOLUTION if within else Action.REQUEST_APPROVAL,
-            actor=actor, _internal=True,
-            reason="" if within else _("%(total)s yuan is above the authority of a %(role)s")
+            complaint_id=complaint.pk,
+            action=Action.START_RESOLUTION if within else Action.REQUEST_APPROVAL,
+            actor=actor,
+            _internal=True,
+            reason=""
+            if within
+            else _("%(total)s yuan is above the authority of a %(role)s")
             % {"total": total, "role": actor.get_role_display()},
         )
         if not within:
-            notify(users=_approvers(complaint, approver_role), complaint=complaint, kind="approval_request",
-                   message=_("%(number)s needs your approval: %(total)s yuan") % {"number": complaint.number, "total": total})
+            notify(
+                users=_approvers(complaint, approver_role),
+                complaint=complaint,
+                kind="approval_request",
+                message=_("%(number)s needs your approval: %(total)s yuan")
+                % {"number": complaint.number, "total": total},
+            )
     return proposal
 
 
@@ -856,7 +1171,9 @@ def _approvers(complaint: Complaint, role: str) -> list[User]:
     return list(qs)
 
 
-def proposal_decide(*, proposal_id: int, actor: User, approve: bool, reason: str = "") -> CompensationProposal:
+def proposal_decide(
+    *, proposal_id: int, actor: User, approve: bool, reason: str = ""
+) -> CompensationProposal:
     reason = check_text(reason, field="reason", label=_("Reason"), required=not approve, max_chars=2000)
     with transaction.atomic():
         proposal = CompensationProposal.objects.select_for_update().filter(pk=proposal_id).first()
@@ -871,24 +1188,47 @@ def proposal_decide(*, proposal_id: int, actor: User, approve: bool, reason: str
             raise NotPermitted(_("You cannot approve your own proposal."))
         if authority_limit(actor.role) < proposal.total:
             raise NotPermitted(
-                _("%(total)s yuan is above your authority of %(limit)s yuan.") % {"total": proposal.total, "limit": authority_limit(actor.role)}
+                _("%(total)s yuan is above your authority of %(limit)s yuan.")
+                % {"total": proposal.total, "limit": authority_limit(actor.role)}
             )
         at = clock.now()
-        proposal.state = CompensationProposal.State.APPROVED if approve else CompensationProposal.State.REJECTED
+        proposal.state = (
+            CompensationProposal.State.APPROVED if approve else CompensationProposal.State.REJECTED
+        )
         proposal.decided_by, proposal.decided_at, proposal.decision_reason = actor, at, reason
         proposal.save(update_fields=["state", "decided_by", "decided_at", "decision_reason"])
         if approve:
             complaint.compensation_cost = proposal.total
             _bump(complaint, "compensation_cost")
-        _event(complaint, ComplaintEvent.Kind.APPROVAL, actor=actor, at=at,
-               message=(_("Approved %(total)s yuan") if approve else _("Rejected %(total)s yuan")) % {"total": proposal.total}
-               + (f": {reason}" if reason else ""),
-               proposal_id=proposal.pk, approved=approve)
-        complaint_transition(complaint_id=complaint.pk, action=Action.APPROVE if approve else Action.REJECT, actor=actor,
-                             reason=reason, _internal=True)
-        notify(users=[proposal.proposed_by], complaint=complaint, kind="approval",
-               message=(_("Approved: %(number)s, %(total)s yuan") if approve else _("Rejected: %(number)s, %(total)s yuan"))
-               % {"number": complaint.number, "total": proposal.total})
+        _event(
+            complaint,
+            ComplaintEvent.Kind.APPROVAL,
+            actor=actor,
+            at=at,
+            message=(_("Approved %(total)s yuan") if approve else _("Rejected %(total)s yuan"))
+            % {"total": proposal.total}
+            + (f": {reason}" if reason else ""),
+            proposal_id=proposal.pk,
+            approved=approve,
+        )
+        complaint_transition(
+            complaint_id=complaint.pk,
+            action=Action.APPROVE if approve else Action.REJECT,
+            actor=actor,
+            reason=reason,
+            _internal=True,
+        )
+        notify(
+            users=[proposal.proposed_by],
+            complaint=complaint,
+            kind="approval",
+            message=(
+                _("Approved: %(number)s, %(total)s yuan")
+                if approve
+                else _("Rejected: %(number)s, %(total)s yuan")
+            )
+            % {"number": complaint.number, "total": proposal.total},
+        )
     return proposal
 
 
@@ -897,15 +1237,23 @@ def proposal_decide(*, proposal_id: int, actor: User, approve: bool, reason: str
 
 
 def follow_up_record(
-    *, complaint_id: int, actor: User, channel: str, reached: bool, satisfaction: int | None = None,
-    resolved: bool | None = None, comment: str = "",
+    *,
+    complaint_id: int,
+    actor: User,
+    channel: str,
+    reached: bool,
+    satisfaction: int | None = None,
+    resolved: bool | None = None,
+    comment: str = "",
 ) -> FollowUp:
     comment = check_text(comment, field="comment", label=_("Comment"), required=False, max_chars=5000)
     if channel not in Channel.values:
         raise ValidationFailed(_("Unknown channel."), details={"field": "channel"})
     if reached:
         if satisfaction is None or not 1 <= int(satisfaction) <= 5:
-            raise ValidationFailed(_("Satisfaction must be between 1 and 5."), details={"field": "satisfaction"})
+            raise ValidationFailed(
+                _("Satisfaction must be between 1 and 5."), details={"field": "satisfaction"}
+            )
         if resolved is None:
             raise ValidationFailed(_("Say whether the problem is solved."), details={"field": "resolved"})
     else:
@@ -916,13 +1264,22 @@ def follow_up_record(
         if complaint.status == Status.CLOSED:
             window = DeskSettings.current().reopen_window_days
             if not complaint.closed_at or clock.now() - complaint.closed_at > dt.timedelta(days=window):
-                raise TransitionRefused(_("The complaint was closed more than %(days)d days ago.") % {"days": window})
+                raise TransitionRefused(
+                    _("The complaint was closed more than %(days)d days ago.") % {"days": window}
+                )
         elif complaint.status != Status.AWAITING_FOLLOW_UP:
             raise TransitionRefused(_("Follow-up happens after the solution has been carried out."))
         at = clock.now()
         fu = FollowUp.objects.create(
-            complaint=complaint, channel=channel, reached=reached, satisfaction=satisfaction, resolved=resolved,
-            comment=comment, by=actor, at=at, round=complaint.reopen_count,
+            complaint=complaint,
+            channel=channel,
+            reached=reached,
+            satisfaction=satisfaction,
+            resolved=resolved,
+            comment=comment,
+            by=actor,
+            at=at,
+            round=complaint.reopen_count,
         )
         fields = []
         if reached:
@@ -931,14 +1288,29 @@ def follow_up_record(
         _bump(complaint, *fields)
         if reached:
             text = _("Follow-up: satisfaction %(s)d/5, %(res)s") % {
-                "s": satisfaction, "res": _("solved") if resolved else _("not solved")}
+                "s": satisfaction,
+                "res": _("solved") if resolved else _("not solved"),
+            }
         else:
             text = _("Follow-up attempt: customer not reached")
-        _event(complaint, ComplaintEvent.Kind.FOLLOW_UP, actor=actor, at=at, message=text + (f" — {comment}" if comment else ""),
-               follow_up_id=fu.pk, satisfaction=satisfaction, resolved=resolved, reached=reached)
+        _event(
+            complaint,
+            ComplaintEvent.Kind.FOLLOW_UP,
+            actor=actor,
+            at=at,
+            message=text + (f" — {comment}" if comment else ""),
+            follow_up_id=fu.pk,
+            satisfaction=satisfaction,
+            resolved=resolved,
+            reached=reached,
+        )
         if reached and _unsatisfied(fu):
-            notify(users=team_supervisors(complaint), complaint=complaint, kind="unsatisfied",
-                   message=_("%(number)s: customer unsatisfied at follow-up") % {"number": complaint.number})
+            notify(
+                users=team_supervisors(complaint),
+                complaint=complaint,
+                kind="unsatisfied",
+                message=_("%(number)s: customer unsatisfied at follow-up") % {"number": complaint.number},
+            )
     return fu
 
 
@@ -961,5 +1333,7 @@ def pii_reveal(*, complaint_id: int, actor: User, field: str, reason: str, ip: s
 
     if not (can(actor, Cap.REVEAL_PII) and can_view(actor, complaint)):
         raise NotPermitted(_("You may not see this customer's personal data."))
-    PiiAccessLog.objects.create(user=actor, complaint=complaint, field=field, reason=reason, at=clock.now(), ip=ip)
+    PiiAccessLog.objects.create(
+        user=actor, complaint=complaint, field=field, reason=reason, at=clock.now(), ip=ip
+    )
     return getattr(complaint.customer, field)

@@ -47,7 +47,9 @@ def policy_for(*, category_id: int, severity: str, tier: str, special_group: boo
     return ranked[0] if ranked else None
 
 
-def _deadline(policy: SlaPolicy | None, stage: str, start: dt.datetime, ratio: float) -> tuple[dt.datetime, dt.datetime]:
+def _deadline(
+    policy: SlaPolicy | None, stage: str, start: dt.datetime, ratio: float
+) -> tuple[dt.datetime, dt.datetime]:
     hours = policy.hours_for(stage) if policy else _DEFAULT_HOURS[stage]
     working = policy is None or policy.basis == SlaPolicy.Basis.WORKING
     due = workcal.add_time(start, hours, working=working)
@@ -117,9 +119,12 @@ def sweep(*, now: dt.datetime | None = None, batch: int = 500) -> dict[str, int]
     )
     for deadline_id in warn_ids:
         with transaction.atomic():
-            d = StageDeadline.objects.select_for_update().select_related("complaint").filter(
-                pk=deadline_id, met_at__isnull=True, warned_at__isnull=True
-            ).first()
+            d = (
+                StageDeadline.objects.select_for_update()
+                .select_related("complaint")
+                .filter(pk=deadline_id, met_at__isnull=True, warned_at__isnull=True)
+                .first()
+            )
             if d is None:
                 continue
             d.warned_at = now
@@ -128,13 +133,19 @@ def sweep(*, now: dt.datetime | None = None, batch: int = 500) -> dict[str, int]
             _summarise(complaint)
             stage_label = Stage(d.stage).label
             ComplaintEvent.objects.create(
-                complaint=complaint, at=now, kind=ComplaintEvent.Kind.SLA_WARNING,
+                complaint=complaint,
+                at=now,
+                kind=ComplaintEvent.Kind.SLA_WARNING,
                 message=_("%(stage)s is due at %(due)s") % {"stage": stage_label, "due": _fmt(d.due_at)},
                 data={"stage": d.stage, "due_at": d.due_at.isoformat()},
             )
-            recipients = [complaint.assignee] if complaint.assignee_id else services.team_supervisors(complaint)
+            recipients = (
+                [complaint.assignee] if complaint.assignee_id else services.team_supervisors(complaint)
+            )
             services.notify(
-                users=recipients, complaint=complaint, kind="sla_warning",
+                users=recipients,
+                complaint=complaint,
+                kind="sla_warning",
                 message=_("%(number)s: %(stage)s due soon (%(due)s)")
                 % {"number": complaint.number, "stage": stage_label, "due": _fmt(d.due_at)},
             )
@@ -147,9 +158,11 @@ def sweep(*, now: dt.datetime | None = None, batch: int = 500) -> dict[str, int]
     )
     for deadline_id in due_ids:
         with transaction.atomic():
-            d = StageDeadline.objects.select_for_update().filter(
-                pk=deadline_id, met_at__isnull=True, overdue_at__isnull=True
-            ).first()
+            d = (
+                StageDeadline.objects.select_for_update()
+                .filter(pk=deadline_id, met_at__isnull=True, overdue_at__isnull=True)
+                .first()
+            )
             if d is None:
                 continue
             d.overdue_at = now
@@ -160,12 +173,16 @@ def sweep(*, now: dt.datetime | None = None, batch: int = 500) -> dict[str, int]
             _summarise(complaint)
             stage_label = Stage(d.stage).label
             ComplaintEvent.objects.create(
-                complaint=complaint, at=now, kind=ComplaintEvent.Kind.SLA_OVERDUE,
+                complaint=complaint,
+                at=now,
+                kind=ComplaintEvent.Kind.SLA_OVERDUE,
                 message=_("%(stage)s overdue since %(due)s") % {"stage": stage_label, "due": _fmt(d.due_at)},
                 data={"stage": d.stage, "due_at": d.due_at.isoformat()},
             )
             services.escalate_locked(
-                complaint, actor=None, at=now,
+                complaint,
+                actor=None,
+                at=now,
                 reason=_("%(stage)s overdue") % {"stage": stage_label},
             )
             counts["overdue"] += 1

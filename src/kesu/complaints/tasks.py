@@ -40,12 +40,23 @@ def send_notification_email(notification_id: int) -> str:
     from kesu.complaints.models import Notification
 
     with transaction.atomic():
-        n = Notification.objects.select_for_update().select_related("user", "complaint").filter(pk=notification_id).first()
+        n = (
+            Notification.objects.select_for_update()
+            .select_related("user", "complaint")
+            .filter(pk=notification_id)
+            .first()
+        )
         if n is None or n.emailed or not n.user.email:
             return "skipped"
-        link = f"{settings.KESU_SITE_URL}/desk/c/{n.complaint.number}/" if n.complaint_id else settings.KESU_SITE_URL
+        link = (
+            f"{settings.KESU_SITE_URL}/desk/c/{n.complaint.number}/"
+            if n.complaint_id
+            else settings.KESU_SITE_URL
+        )
         try:
-            send_mail(f"[Kesu] {n.message}", f"{n.message}\n\n{link}", settings.DEFAULT_FROM_EMAIL, [n.user.email])
+            send_mail(
+                f"[Kesu] {n.message}", f"{n.message}\n\n{link}", settings.DEFAULT_FROM_EMAIL, [n.user.email]
+            )
         except Exception as exc:
             log.warning("notification e-mail %s failed: %s", notification_id, exc)
             return "failed"

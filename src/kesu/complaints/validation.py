@@ -72,14 +72,17 @@ def normalize_email(raw: str) -> str:
     return f"{local}@{domain.lower()}"
 
 
-def check_text(value: str, *, field: str, label: str, required: bool = True, max_chars: int | None = None) -> str:
+def check_text(
+    value: str, *, field: str, label: str, required: bool = True, max_chars: int | None = None
+) -> str:
     value = (value or "").strip()
     limit = max_chars or settings.KESU_MAX_TEXT_CHARS
     if required and not value:
         raise ValidationFailed(_("%(field)s is required.") % {"field": label}, details={"field": field})
     if len(value) > limit:
         raise ValidationFailed(
-            _("%(field)s is too long: %(n)d characters, at most %(max)d.") % {"field": label, "n": len(value), "max": limit},
+            _("%(field)s is too long: %(n)d characters, at most %(max)d.")
+            % {"field": label, "n": len(value), "max": limit},
             code="text_too_long",
             details={"field": field, "max": limit},
         )
@@ -93,7 +96,8 @@ def check_upload(upload) -> tuple[str, str]:
     ext = PurePath(name).suffix.lower()
     if upload.size > settings.KESU_MAX_UPLOAD_BYTES:
         raise ValidationFailed(
-            _("The file %(name)s is larger than %(mb)d MB.") % {"name": name, "mb": settings.KESU_MAX_UPLOAD_BYTES // (1024 * 1024)},
+            _("The file %(name)s is larger than %(mb)d MB.")
+            % {"name": name, "mb": settings.KESU_MAX_UPLOAD_BYTES // (1024 * 1024)},
             code="file_too_large",
             details={"field": "file"},
         )

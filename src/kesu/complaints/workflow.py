@@ -61,13 +61,19 @@ TRANSITIONS: dict[str, Transition] = {
     for t in (
         Transition(Action.ACKNOWLEDGE, frozenset({Status.REGISTERED}), Status.ACKNOWLEDGED),
         Transition(Action.START_INVESTIGATION, frozenset({Status.ACKNOWLEDGED}), Status.INVESTIGATING),
-        Transition(Action.REQUEST_APPROVAL, frozenset({Status.INVESTIGATING}), Status.AWAITING_APPROVAL, direct=False),
-        Transition(Action.START_RESOLUTION, frozenset({Status.INVESTIGATING}), Status.RESOLVING, direct=False),
+        Transition(
+            Action.REQUEST_APPROVAL, frozenset({Status.INVESTIGATING}), Status.AWAITING_APPROVAL, direct=False
+        ),
+        Transition(
+            Action.START_RESOLUTION, frozenset({Status.INVESTIGATING}), Status.RESOLVING, direct=False
+        ),
         Transition(Action.APPROVE, frozenset({Status.AWAITING_APPROVAL}), Status.RESOLVING, direct=False),
         Transition(Action.REJECT, frozenset({Status.AWAITING_APPROVAL}), Status.INVESTIGATING, direct=False),
         Transition(Action.RESOLVE, frozenset({Status.RESOLVING}), Status.AWAITING_FOLLOW_UP),
         Transition(Action.CLOSE, frozenset({Status.AWAITING_FOLLOW_UP}), Status.CLOSED),
-        Transition(Action.REOPEN, frozenset({Status.AWAITING_FOLLOW_UP, Status.CLOSED}), Status.INVESTIGATING),
+        Transition(
+            Action.REOPEN, frozenset({Status.AWAITING_FOLLOW_UP, Status.CLOSED}), Status.INVESTIGATING
+        ),
     )
 }
 

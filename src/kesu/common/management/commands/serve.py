@@ -17,7 +17,17 @@ class Command(BaseCommand):
 
     def handle(self, *args, **opts):
         argv = [
-            "gunicorn", "kesu.wsgi:application", "--bind", opts["bind"], "--workers", str(opts["workers"]),
-            "--threads", str(opts["threads"]), "--access-logfile", "-", "--timeout", "60",
+            "gunicorn",
+            "kesu.wsgi:application",
+            "--bind",
+            opts["bind"],
+            "--workers",
+            str(opts["workers"]),
+            "--threads",
+            str(opts["threads"]),
+            "--access-logfile",
+            "-",
+            "--timeout",
+            "60",
         ]
         os.execvp("gunicorn", argv)  # noqa: S606 - fixed argv, no shell

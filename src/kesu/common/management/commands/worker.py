@@ -32,13 +32,17 @@ class Command(BaseCommand):
     help = "Run the background task worker and the periodic SLA sweep."
 
     def add_arguments(self, parser):
-        parser.add_argument("--no-scheduler", action="store_true", help="Do not enqueue periodic jobs from this worker.")
+        parser.add_argument(
+            "--no-scheduler", action="store_true", help="Do not enqueue periodic jobs from this worker."
+        )
         parser.add_argument("--interval", type=int, default=settings.SLA_SWEEP_INTERVAL_SECONDS)
 
     def handle(self, *args, **opts):
         stop = threading.Event()
         if not opts["no_scheduler"]:
-            threading.Thread(target=_scheduler, args=(stop, opts["interval"]), daemon=True, name="kesu-scheduler").start()
+            threading.Thread(
+                target=_scheduler, args=(stop, opts["interval"]), daemon=True, name="kesu-scheduler"
+            ).start()
             self.stdout.write(f"Scheduler: SLA sweep every {opts['interval']} s")
         try:
             if settings.TASKS_BACKEND == "rq":
