@@ -20,7 +20,10 @@ class ApiClient:
 
     def post(self, path, data=None, **headers):
         return self.client.post(
-            f"/api/v1{path}", json.dumps(data if data is not None else {}), content_type="application/json", headers=headers
+            f"/api/v1{path}",
+            json.dumps(data if data is not None else {}),
+            content_type="application/json",
+            headers=headers,
         )
 
     def post_multipart(self, path, data):

@@ -87,7 +87,10 @@ def test_missing_and_malformed_fields_answer_422_with_the_field_errors(handler, 
     assert r.status_code == 422
     data = r.json()
     assert data["code"] == "validation_failed"
-    assert {(e["field"], e["in"]) for e in data["details"]["errors"]} == {("title", "body"), ("severity", "body")}
+    assert {(e["field"], e["in"]) for e in data["details"]["errors"]} == {
+        ("title", "body"),
+        ("severity", "body"),
+    }
     assert Complaint.objects.count() == 0
 
 

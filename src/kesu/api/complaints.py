@@ -8,7 +8,7 @@ services guard with optimistic concurrency take the version from the body's ``ve
 """
 
 import re
-from typing import Any
+from typing import Any, Literal
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -177,9 +177,14 @@ def complaint_create(
         idempotency_key=idempotency_key.strip(),
     )
     replayed = getattr(complaint, "_replayed", False)
-    detail = _detail(request, response, complaint.number)
+    # Rendered without the visibility check: the caller registered it, even when the category routes it
+    # to a team whose queue the caller cannot read.
+    complaint = Complaint.objects.select_related("customer", "category", "department", "assignee").get(
+        pk=complaint.pk
+    )
+    response["ETag"] = f'"{complaint.version}"'
     response["Location"] = f"{request.path.rstrip('/')}/{complaint.number}"
-    return Status(200 if replayed else 201, detail)
+    return Status(200 if replayed else 201, ComplaintDetail.of(complaint, pii=_pii(user)))
 
 
 @router.get("/complaints", response={200: QueuePageOut, **ERRORS}, summary="A queue of complaints")
@@ -291,7 +296,7 @@ def complaint_note(request: HttpRequest, number: str, data: NoteIn):
     "422 `file_too_large`, `file_type_not_allowed` or `file_type_mismatch` otherwise).",
 )
 def complaint_evidence(
-    request: HttpRequest, number: str, note: Form[str] = "", file: File[UploadedFile] | None = None
+    request: HttpRequest, number: str, note: str = Form(""), file: File[UploadedFile | None] = None
 ):
     complaint = _complaint(request, number)
     evidence = services.evidence_add(complaint_id=complaint.pk, actor=_user(request), note=note, upload=file)
@@ -427,7 +432,11 @@ def complaint_reveal(request: HttpRequest, number: str, data: RevealIn):
 
 
 @router.get("/tasks", response={200: TaskListOut, **ERRORS}, summary="Department tasks for me")
-def task_list(request: HttpRequest, state: str = "open", limit: int = Query(100, ge=1, le=500)):
+def task_list(
+    request: HttpRequest,
+    state: Literal["open", "done", "cancelled", ""] = Query("open", description='"" for every state'),
+    limit: int = Query(100, ge=1, le=500),
+):
     tasks = selectors.department_tasks_for(user=_user(request), state=state)
     return TaskListOut(
         items=[TaskOut.of(t) for t in tasks.select_related("answered_by", "created_by")[:limit]]
