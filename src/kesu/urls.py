@@ -6,6 +6,7 @@ from kesu.accounts.views import set_language
 
 urlpatterns = [
     path("", include("kesu.complaints.urls")),
+    path("c/", include("kesu.complaints.public_urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/setlang/", set_language, name="set_language"),
