@@ -141,3 +141,15 @@ def test_idempotency_key_over_100_characters_is_422(handler, api_for):
     assert r.status_code == 422
     assert r.json()["details"]["field"] == "Idempotency-Key"
     assert Complaint.objects.count() == 0
+
+
+def test_body_over_2_mb_is_413_request_too_large(handler, api_for):
+    r = api_for(handler).post("/complaints", complaint_body(product="x" * (2 * 1024 * 1024 + 1)))
+
+    assert r.status_code == 413
+    assert r.json() == {
+        "code": "request_too_large",
+        "message": "The request body is too large.",
+        "details": {},
+    }
+    assert Complaint.objects.count() == 0
