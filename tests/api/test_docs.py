@@ -65,3 +65,10 @@ def test_docs_page_loads_only_local_assets(db):
         asset = client.get(url)
         assert asset.status_code == 200, url
         assert b"".join(asset.streaming_content if asset.streaming else [asset.content])
+
+
+def test_unknown_api_path_answers_json_404(db):
+    r = Client(HTTP_ACCEPT_LANGUAGE="en").get("/api/v1/no-such-thing")
+
+    assert r.status_code == 404
+    assert r.json() == {"code": "not_found", "message": "There is no such API endpoint.", "details": {}}
