@@ -163,8 +163,8 @@ def test_queue_for_liaison_shows_only_complaints_with_their_task(client, handler
 
 
 def test_approvals_queue_lists_pending_proposals_for_supervisor(client, handler, supervisor):
-    from tests.complaints.factories import to_investigating
     from kesu.complaints.services import CompensationLine
+    from tests.complaints.factories import to_investigating
 
     c = to_investigating(register(handler), handler)
     services.compensation_propose(complaint_id=c.pk, actor=handler, solution="补偿代金券",

@@ -111,11 +111,12 @@ def complaint_done(request):
 def status(request):
     form = PublicStatusForm(request.POST or None)
     result = None
+    refusal = ""
     code = 200
     if request.method == "POST":
         if throttled(request, "public_status", limit=STATUS_LOOKUPS_PER_WINDOW, window_seconds=STATUS_WINDOW_SECONDS):
             form = PublicStatusForm()
-            form.add_error(None, _("Too many attempts. Please wait 10 minutes and try again."))
+            refusal = _("Too many attempts. Please wait 10 minutes and try again.")
             code = 429
         elif form.is_valid():
             complaint = selectors.public_status(number=form.cleaned_data["number"],
@@ -139,4 +140,4 @@ def status(request):
                 }
         else:
             code = 422
-    return render(request, "public/status.html", _ctx(request, form=form, result=result), status=code)
+    return render(request, "public/status.html", _ctx(request, form=form, result=result, refusal=refusal), status=code)
