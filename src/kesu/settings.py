@@ -169,7 +169,8 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = DATA_DIR / "static"
+# Only production collects static files; the embedded set-up serves them from the package (finders).
+STATIC_ROOT = Path(env.str("KESU_STATIC_ROOT", default=str(DATA_DIR / "static"))) if PRODUCTION else None
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -185,8 +186,9 @@ WHITENOISE_USE_FINDERS = not PRODUCTION
 MEDIA_ROOT = Path(env.str("KESU_MEDIA_ROOT", default=str(DATA_DIR / "media")))
 MEDIA_URL = "media/"
 
-# Upload limits (the issue: 20 MB per file, allow-listed types). Requests bigger than this are refused
-# before Django reads them into memory.
+# Upload limits: 20 MB per file, allow-listed types (complaints/validation.py). Django streams uploads
+# above FILE_UPLOAD_MAX_MEMORY_SIZE to a temporary file, so a big upload costs disk, not memory; the
+# reverse proxy caps the request size (docs/operations.md).
 KESU_MAX_UPLOAD_BYTES = env.int("KESU_MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)
 KESU_MAX_TEXT_CHARS = 20_000
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024

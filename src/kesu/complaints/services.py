@@ -4,9 +4,10 @@ Invariants:
 - ``complaint_transition`` is the only function that writes ``Complaint.status``. It locks the row,
   checks the transition table in workflow.py and the guards below, bumps ``version`` and writes a
   timeline event in the same transaction.
-- Every service that changes a complaint records a ComplaintEvent in its transaction and bumps
-  ``version``; callers that pass ``expected_version`` get ConcurrentEdit instead of overwriting a change
-  made since they read the complaint.
+- Every service that changes a complaint records a ComplaintEvent in its transaction. Services that
+  change the complaint's own fields bump ``version``; callers that pass ``expected_version`` get
+  ConcurrentEdit instead of overwriting a change made since they read the complaint. Notes and evidence
+  only append, so they leave ``version`` alone: adding a note must not invalidate a colleague's form.
 - Guards: a solution needs root cause and responsibility; a proposal above the proposer's authority
   waits for approval by the lowest role whose limit covers it; resolving needs an approved proposal and
   no open blocking department task; closing needs a follow-up that reached the customer in this round
@@ -110,7 +111,8 @@ class ComplaintInput:
 def _lock(complaint_id: int) -> Complaint:
     try:
         return (
-            Complaint.objects.select_for_update()
+            # of=("self",): PostgreSQL cannot lock the nullable side of the outer join to sla_policy.
+            Complaint.objects.select_for_update(of=("self",))
             .select_related("customer", "category", "sla_policy")
             .get(pk=complaint_id)
         )
