@@ -525,3 +525,15 @@ def test_masking():
     assert mask_phone("13812345678") == "138****5678"
     assert mask_email("wangli@example.cn") == "wa***@example.cn"
     assert mask_id_number("11010519491231002X") == "110***********002X"
+
+
+def test_approval_request_goes_up_when_the_team_has_no_one_at_that_level(handler, supervisor):
+    # 500 yuan needs a senior handler; the team has none, so its supervisor is asked
+    c = to_investigating(register(handler), handler)
+    p = services.compensation_propose(
+        complaint_id=c.pk, actor=handler, solution="减免", items=[CompensationLine(type="fee_waiver", amount=500)]
+    )
+    assert p.approver_role == "senior_handler"
+    assert Notification.objects.filter(user=supervisor, kind="approval_request").count() == 1
+    services.proposal_decide(proposal_id=p.pk, actor=supervisor, approve=True)
+    assert _status(c) == "resolving"

@@ -1167,10 +1167,16 @@ def compensation_propose(
 
 
 def _approvers(complaint: Complaint, role: str) -> list[User]:
-    qs = User.objects.filter(is_active=True, role=role)
-    if role != Role.ADMIN:
-        qs = qs.filter(department_id=complaint.department_id)
-    return list(qs)
+    """Who is asked to decide: the team's users of ``role``, or, where the team has none, of the next
+    rung up the ladder (administrators are organisation-wide)."""
+    for rung in APPROVAL_LADDER[APPROVAL_LADDER.index(role) :]:
+        qs = User.objects.filter(is_active=True, role=rung)
+        if rung != Role.ADMIN:
+            qs = qs.filter(department_id=complaint.department_id)
+        users = list(qs)
+        if users:
+            return users
+    return []
 
 
 def proposal_decide(
