@@ -373,3 +373,22 @@ def test_media_is_not_served_publicly(client, handler):
     ev = services.evidence_add(complaint_id=c.pk, actor=handler,
                                upload=SimpleUploadedFile("a.pdf", b"%PDF-1.4 test", content_type="application/pdf"))
     assert client.get("/media/" + ev.file.name).status_code == 404
+
+
+def test_intake_by_someone_outside_the_receiving_team_stays_on_the_form(client, team):
+    other_team = Department.objects.create(code="team2", name="二组", kind=Department.Kind.COMPLAINT_TEAM)
+    outsider = make_user("h2", Role.HANDLER, other_team)
+    client.force_login(outsider)
+    response = client.post(reverse("desk:intake"), _intake_data(), follow=True)
+    c = Complaint.objects.get()
+    assert c.department == team  # routed to the first complaint team
+    assert response.redirect_chain == [(reverse("desk:intake"), 302)]
+    assert f"Complaint {c.number} registered." in response.content.decode()
+
+
+def test_liaison_gets_a_hint_on_the_complaint_page(client, handler, liaison):
+    c, _task = _complaint_with_task(handler, liaison)
+    client.force_login(liaison)
+    html = client.get(reverse("desk:detail", args=[c.number])).content.decode()
+    assert "Answer your department's task in the list of department tasks." in html
+    assert reverse("desk:task_answer", args=[_task.pk]) in html

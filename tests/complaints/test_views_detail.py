@@ -453,3 +453,10 @@ def test_untrusted_text_is_escaped_on_the_detail_page(client, handler):
     assert "<img src=x" not in html
     assert "<script>alert(2)</script>" not in html
     assert "&lt;script&gt;alert(2)&lt;/script&gt;" in html
+
+
+def test_proposer_sees_who_must_approve(client, handler):
+    c = to_investigating(register(handler), handler)
+    client.force_login(handler)
+    response = _propose(client, c, 300)
+    assert "A proposal of 300.00 yuan is waiting for approval by a senior handler." in response.content.decode()

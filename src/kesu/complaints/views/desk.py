@@ -51,8 +51,8 @@ def home(request):
         "xAxis": {"type": "category", "data": [d.strftime("%m-%d") for d in flow.days]},
         "yAxis": {"type": "value", "minInterval": 1},
         "series": [
-            {"name": _("Registered"), "type": "line", "smooth": True, "data": flow.registered},
-            {"name": _("Closed"), "type": "line", "smooth": True, "data": flow.closed},
+            {"name": _("Registered"), "type": "bar", "barMaxWidth": 14, "data": flow.registered},
+            {"name": _("Closed"), "type": "bar", "barMaxWidth": 14, "data": flow.closed},
         ],
     }
     return render(request, "desk/home.html", {
@@ -218,6 +218,9 @@ def intake(request):
             form.add_domain_error(exc)
         else:
             messages.success(request, _("Complaint %(number)s registered.") % {"number": complaint.number})
+            if not selectors.can_view(request.user, complaint):
+                # Routed to a team whose complaints this user does not see: stay on the intake page.
+                return redirect("desk:intake")
             return redirect("desk:detail", number=complaint.number)
     status = 422 if form.is_bound else 200
     return render(request, "desk/intake.html", {"form": form}, status=status)

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from kesu.accounts.roles import Cap, can
+from kesu.accounts.roles import Cap, Role, can
 from kesu.common import clock
 from kesu.common.errors import DomainError, NotFound, ValidationFailed
 from kesu.complaints import selectors, services, ui_selectors
@@ -132,8 +132,16 @@ def render_detail(request, complaint, *, bound: dict | None = None, status: int 
         "answerable_tasks": answerable,
         "blocking_open": sum(1 for t in related.tasks if t.state == DepartmentTask.State.OPEN and t.blocking),
         "now": clock.now(),
+        "pending_approver": _role_label(related.pending_proposal.approver_role) if related.pending_proposal else "",
         "nav_section": "queue",
     }, status=status)
+
+
+def _role_label(role: str) -> str:
+    try:
+        return str(Role(role).label).lower()
+    except ValueError:
+        return role
 
 
 def _proposal_rows(request) -> list[dict]:
