@@ -31,9 +31,20 @@ def _english_and_clean_cache(settings):
 
 def _intake_data(**overrides):
     data = {
-        "channel": "phone", "category": "promise_broken", "severity": "medium", "title": "快递三天未送达",
-        "description": "客户来电：订单承诺次日达，三天仍未送达。", "product": "", "order_ref": "DD-1", "demand": "",
-        "name": "李娜", "phone": "13900000002", "email": "", "id_number": "", "tier": "regular", "special_group": "",
+        "channel": "phone",
+        "category": "promise_broken",
+        "severity": "medium",
+        "title": "快递三天未送达",
+        "description": "客户来电：订单承诺次日达，三天仍未送达。",
+        "product": "",
+        "order_ref": "DD-1",
+        "demand": "",
+        "name": "李娜",
+        "phone": "13900000002",
+        "email": "",
+        "id_number": "",
+        "tier": "regular",
+        "special_group": "",
     }
     data.update(overrides)
     return data
@@ -42,7 +53,10 @@ def _intake_data(**overrides):
 # ---------------------------------------------------------------- login and roots
 
 
-@pytest.mark.parametrize("name", ["desk:home", "desk:queue", "desk:intake", "desk:tasks", "desk:notifications", "desk:queue_export"])
+@pytest.mark.parametrize(
+    "name",
+    ["desk:home", "desk:queue", "desk:intake", "desk:tasks", "desk:notifications", "desk:queue_export"],
+)
 def test_desk_pages_send_anonymous_users_to_login(client, name):
     url = reverse(name)
     response = client.get(url)
@@ -61,7 +75,9 @@ def test_root_redirects_to_dashboard(client, handler):
 # ---------------------------------------------------------------- dashboard
 
 
-@pytest.mark.parametrize("role", [Role.HANDLER, Role.SUPERVISOR, Role.LIAISON, Role.AUDITOR, Role.TRAINER, Role.ADMIN])
+@pytest.mark.parametrize(
+    "role", [Role.HANDLER, Role.SUPERVISOR, Role.LIAISON, Role.AUDITOR, Role.TRAINER, Role.ADMIN]
+)
 def test_dashboard_renders_for_every_role(client, team, role):
     user = make_user("u1", role, team if role in (Role.HANDLER, Role.SUPERVISOR) else None)
     client.force_login(user)
@@ -154,8 +170,13 @@ def test_queue_for_liaison_shows_only_complaints_with_their_task(client, handler
     with_task = register(handler)
     register(handler)
     services.complaint_transition(complaint_id=with_task.pk, action="acknowledge", actor=handler)
-    services.task_open(complaint_id=with_task.pk, actor=handler, department_id=liaison.department_id, title="核实合同",
-                       due_at=dt.datetime.now(dt.UTC) + dt.timedelta(days=2))
+    services.task_open(
+        complaint_id=with_task.pk,
+        actor=handler,
+        department_id=liaison.department_id,
+        title="核实合同",
+        due_at=dt.datetime.now(dt.UTC) + dt.timedelta(days=2),
+    )
     client.force_login(liaison)
     response = client.get(reverse("desk:queue"))
     assert response.context["queue"] == "all"
@@ -167,8 +188,12 @@ def test_approvals_queue_lists_pending_proposals_for_supervisor(client, handler,
     from tests.complaints.factories import to_investigating
 
     c = to_investigating(register(handler), handler)
-    services.compensation_propose(complaint_id=c.pk, actor=handler, solution="补偿代金券",
-                                  items=[CompensationLine(type="voucher", amount=300)])
+    services.compensation_propose(
+        complaint_id=c.pk,
+        actor=handler,
+        solution="补偿代金券",
+        items=[CompensationLine(type="voucher", amount=300)],
+    )
     client.force_login(supervisor)
     response = client.get(reverse("desk:queue") + "?q=approvals")
     assert [p.complaint_id for p in response.context["approvals"]] == [c.pk]
@@ -194,7 +219,7 @@ def _sheet(response):
 
 
 def test_export_masks_personal_data_for_handler(client, handler):
-    c = register(handler, name="王丽", phone="13800000001", title="=HYPERLINK(\"http://evil\",\"x\")")
+    c = register(handler, name="王丽", phone="13800000001", title='=HYPERLINK("http://evil","x")')
     client.force_login(handler)
     response = client.get(reverse("desk:queue_export"), {"q": "mine"})
     assert response.status_code == 200
@@ -209,7 +234,7 @@ def test_export_masks_personal_data_for_handler(client, handler):
     assert row["Phone"] == "138****0001"
     assert row["Customer"] == "王*"
     # Untrusted text stays text: no formula is written.
-    assert row["Subject"] == "=HYPERLINK(\"http://evil\",\"x\")"
+    assert row["Subject"] == '=HYPERLINK("http://evil","x")'
     assert ws.cell(row=2, column=7).data_type == "s"
     assert len(rows) == 2
 
@@ -249,7 +274,12 @@ def test_intake_registers_a_complaint(client, handler):
     c = Complaint.objects.get()
     assert response.redirect_chain == [(reverse("desk:detail", args=[c.number]), 302)]
     assert f"Complaint {c.number} registered." in response.content.decode()
-    assert (c.channel, c.title, c.registered_by, c.customer.phone) == ("phone", "快递三天未送达", handler, "13900000002")
+    assert (c.channel, c.title, c.registered_by, c.customer.phone) == (
+        "phone",
+        "快递三天未送达",
+        handler,
+        "13900000002",
+    )
     assert Evidence.objects.get(complaint=c).original_name == "photo.png"
 
 
@@ -276,7 +306,13 @@ def test_intake_offers_only_staff_channels(client, handler):
     response = client.post(reverse("desk:intake"), _intake_data(channel="web"))
     assert response.status_code == 422
     assert [v for v, _l in response.context["form"].fields["channel"].choices] == [
-        "phone", "visit", "letter", "email", "social", "app"]
+        "phone",
+        "visit",
+        "letter",
+        "email",
+        "social",
+        "app",
+    ]
     assert Complaint.objects.count() == 0
 
 
@@ -301,8 +337,13 @@ def test_intake_is_refused_to_roles_without_intake(client, role):
 def _complaint_with_task(handler, liaison):
     c = register(handler)
     services.complaint_transition(complaint_id=c.pk, action="acknowledge", actor=handler)
-    task = services.task_open(complaint_id=c.pk, actor=handler, department_id=liaison.department_id, title="核实合同条款",
-                              due_at=dt.datetime.now(dt.UTC) + dt.timedelta(days=2))
+    task = services.task_open(
+        complaint_id=c.pk,
+        actor=handler,
+        department_id=liaison.department_id,
+        title="核实合同条款",
+        due_at=dt.datetime.now(dt.UTC) + dt.timedelta(days=2),
+    )
     return c, task
 
 
@@ -311,7 +352,11 @@ def test_liaison_answers_a_task_inline(client, handler, liaison):
     client.force_login(liaison)
     page = client.get(reverse("desk:tasks"))
     assert [t.pk for t, can_answer in page.context["rows"] if can_answer] == [task.pk]
-    response = client.post(reverse("desk:task_answer", args=[task.pk]), {"answer": "合同允许退款", "next": "/desk/tasks/"}, follow=True)
+    response = client.post(
+        reverse("desk:task_answer", args=[task.pk]),
+        {"answer": "合同允许退款", "next": "/desk/tasks/"},
+        follow=True,
+    )
     task.refresh_from_db()
     assert (task.state, task.answer, task.answered_by) == ("done", "合同允许退款", liaison)
     assert f"Answer sent for {c.number}." in response.content.decode()
@@ -346,8 +391,12 @@ def test_notifications_list_and_mark_all_read(client, handler, liaison):
 
 def test_evidence_download_is_permission_checked(client, handler, liaison):
     c = register(handler)
-    ev = services.evidence_add(complaint_id=c.pk, actor=handler, note="照片",
-                               upload=SimpleUploadedFile("a.pdf", b"%PDF-1.4 test", content_type="application/pdf"))
+    ev = services.evidence_add(
+        complaint_id=c.pk,
+        actor=handler,
+        note="照片",
+        upload=SimpleUploadedFile("a.pdf", b"%PDF-1.4 test", content_type="application/pdf"),
+    )
     url = reverse("desk:evidence_download", args=[ev.pk])
 
     assert client.get(url).status_code == 302  # anonymous → login
@@ -370,8 +419,11 @@ def test_evidence_download_is_permission_checked(client, handler, liaison):
 
 def test_media_is_not_served_publicly(client, handler):
     c = register(handler)
-    ev = services.evidence_add(complaint_id=c.pk, actor=handler,
-                               upload=SimpleUploadedFile("a.pdf", b"%PDF-1.4 test", content_type="application/pdf"))
+    ev = services.evidence_add(
+        complaint_id=c.pk,
+        actor=handler,
+        upload=SimpleUploadedFile("a.pdf", b"%PDF-1.4 test", content_type="application/pdf"),
+    )
     assert client.get("/media/" + ev.file.name).status_code == 404
 
 

@@ -97,13 +97,21 @@ def test_detail_shows_personal_data_to_supervisor(client, handler, supervisor):
 def test_reveal_with_htmx_shows_the_value_and_logs_it(client, handler):
     c = register(handler, phone="13800000001")
     client.force_login(handler)
-    response = client.post(_url("reveal", c), {"field": "phone", "reason": "回电客户"}, HTTP_HX_REQUEST="true")
+    response = client.post(
+        _url("reveal", c), {"field": "phone", "reason": "回电客户"}, HTTP_HX_REQUEST="true"
+    )
     assert response.status_code == 200
     html = response.content.decode()
     assert "13800000001" in html
     assert "<html" not in html  # a fragment swapped in place
     log = PiiAccessLog.objects.get()
-    assert (log.user, log.complaint_id, log.field, log.reason, log.ip) == (handler, c.pk, "phone", "回电客户", "127.0.0.1")
+    assert (log.user, log.complaint_id, log.field, log.reason, log.ip) == (
+        handler,
+        c.pk,
+        "phone",
+        "回电客户",
+        "127.0.0.1",
+    )
 
 
 def test_reveal_needs_a_reason(client, handler):
@@ -150,14 +158,18 @@ def test_stale_version_shows_the_conflict_and_changes_nothing(client, handler):
     c = register(handler)
     stale = c.version
     services.complaint_add_note(complaint_id=c.pk, actor=handler, text="先记一笔")
-    services.complaint_escalate(complaint_id=c.pk, actor=handler, reason="客户威胁投诉12315")  # bumps the version
+    services.complaint_escalate(
+        complaint_id=c.pk, actor=handler, reason="客户威胁投诉12315"
+    )  # bumps the version
     before = _fresh(c)
     events_before = ComplaintEvent.objects.filter(complaint=c).count()
     client.force_login(handler)
     response = client.post(_url("acknowledge", c), {"version": stale}, follow=True)
     html = response.content.decode()
-    assert (f"Complaint {c.number} was changed by someone else while you were working on it. "
-            "Reload it to see the change, then try again.") in html
+    assert (
+        f"Complaint {c.number} was changed by someone else while you were working on it. "
+        "Reload it to see the change, then try again."
+    ) in html
     after = _fresh(c)
     assert (after.status, after.version) == ("registered", before.version)
     assert ComplaintEvent.objects.filter(complaint=c).count() == events_before
@@ -189,8 +201,10 @@ def test_findings_form_errors_keep_the_input(client, handler):
     services.complaint_transition(complaint_id=c.pk, action="start_investigation", actor=handler)
     c = _fresh(c)
     client.force_login(handler)
-    response = client.post(_url("findings", c), {"version": c.version, "root_cause": "", "responsibility": "staff",
-                                                 "underlying_need": "被尊重"})
+    response = client.post(
+        _url("findings", c),
+        {"version": c.version, "root_cause": "", "responsibility": "staff", "underlying_need": "被尊重"},
+    )
     assert response.status_code == 422
     form = response.context["forms"]["findings"]
     assert list(form.errors) == ["root_cause"]
@@ -232,7 +246,9 @@ def test_supervisor_assigns_to_a_team_member(client, handler, senior, supervisor
     client.force_login(supervisor)
     page = client.get(_url("detail", c))
     assert page.context["rights"]["assign"] is True
-    response = client.post(_url("assign", c), {"version": _fresh(c).version, "assignee": str(senior.pk)}, follow=True)
+    response = client.post(
+        _url("assign", c), {"version": _fresh(c).version, "assignee": str(senior.pk)}, follow=True
+    )
     assert "Complaint assigned." in response.content.decode()
     assert _fresh(c).assignee == senior
 
@@ -240,7 +256,9 @@ def test_supervisor_assigns_to_a_team_member(client, handler, senior, supervisor
 def test_handler_cannot_assign_to_others(client, handler, senior):
     c = register(handler)
     client.force_login(handler)
-    response = client.post(_url("assign", c), {"version": _fresh(c).version, "assignee": str(senior.pk)}, follow=True)
+    response = client.post(
+        _url("assign", c), {"version": _fresh(c).version, "assignee": str(senior.pk)}, follow=True
+    )
     assert _fresh(c).assignee == handler
     assert response.status_code == 200
 
@@ -251,13 +269,24 @@ def test_department_task_open_and_cancel(client, handler, liaison):
     c = _fresh(c)
     client.force_login(handler)
     due = (dt.datetime.now() + dt.timedelta(days=3)).strftime("%Y-%m-%dT%H:%M")
-    response = client.post(_url("task_open", c), {"version": c.version, "department": str(liaison.department_id),
-                                                  "title": "核实合同", "owner": str(liaison.pk), "due_at": due,
-                                                  "blocking": "on"}, follow=True)
+    response = client.post(
+        _url("task_open", c),
+        {
+            "version": c.version,
+            "department": str(liaison.department_id),
+            "title": "核实合同",
+            "owner": str(liaison.pk),
+            "due_at": due,
+            "blocking": "on",
+        },
+        follow=True,
+    )
     assert "Department task opened." in response.content.decode()
     task = DepartmentTask.objects.get()
     assert (task.title, task.owner, task.blocking, task.state) == ("核实合同", liaison, True, "open")
-    response = client.post(_url("task_cancel", c, task.pk), {"version": _fresh(c).version, "reason": "客户撤回"}, follow=True)
+    response = client.post(
+        _url("task_cancel", c, task.pk), {"version": _fresh(c).version, "reason": "客户撤回"}, follow=True
+    )
     assert "Task cancelled." in response.content.decode()
     task.refresh_from_db()
     assert task.state == "cancelled"
@@ -268,8 +297,15 @@ def test_task_deadline_in_the_past_is_refused_on_the_field(client, handler, liai
     services.complaint_transition(complaint_id=c.pk, action="acknowledge", actor=handler)
     c = _fresh(c)
     client.force_login(handler)
-    response = client.post(_url("task_open", c), {"version": c.version, "department": str(liaison.department_id),
-                                                  "title": "核实合同", "due_at": "2020-01-01T10:00"})
+    response = client.post(
+        _url("task_open", c),
+        {
+            "version": c.version,
+            "department": str(liaison.department_id),
+            "title": "核实合同",
+            "due_at": "2020-01-01T10:00",
+        },
+    )
     assert response.status_code == 422
     assert response.context["forms"]["task_open"].errors["due_at"] == ["The deadline must be in the future."]
     assert DepartmentTask.objects.count() == 0
@@ -302,11 +338,17 @@ def test_mark_manual_message_as_sent(client, handler):
 
 
 def _propose(client, c, amount, solution="道歉并补偿代金券"):
-    return client.post(_url("propose", c), {
-        "version": _fresh(c).version, "solution": solution,
-        "item_type": ["voucher", "written_apology", "", ""], "item_amount": [str(amount), "", "", ""],
-        "item_note": ["", "书面致歉", "", ""],
-    }, follow=True)
+    return client.post(
+        _url("propose", c),
+        {
+            "version": _fresh(c).version,
+            "solution": solution,
+            "item_type": ["voucher", "written_apology", "", ""],
+            "item_amount": [str(amount), "", "", ""],
+            "item_note": ["", "书面致歉", "", ""],
+        },
+        follow=True,
+    )
 
 
 def test_proposal_within_authority_moves_to_resolving(client, handler):
@@ -317,7 +359,9 @@ def test_proposal_within_authority_moves_to_resolving(client, handler):
     assert _fresh(c).status == "resolving"
     p = CompensationProposal.objects.get()
     assert [(i.type, i.amount, i.note) for i in p.items.order_by("id")] == [
-        ("voucher", Decimal("50.00"), ""), ("written_apology", Decimal("0.00"), "书面致歉")]
+        ("voucher", Decimal("50.00"), ""),
+        ("written_apology", Decimal("0.00"), "书面致歉"),
+    ]
 
 
 def test_proposal_page_shows_tier_and_authority(client, handler):
@@ -335,7 +379,9 @@ def test_approval_flow_handler_proposes_above_limit_supervisor_approves(client, 
     c = to_investigating(register(handler), handler)
     client.force_login(handler)
     response = _propose(client, c, 300)
-    assert "300.00 yuan is above your authority: the proposal now awaits approval." in response.content.decode()
+    assert (
+        "300.00 yuan is above your authority: the proposal now awaits approval." in response.content.decode()
+    )
     assert _fresh(c).status == "awaiting_approval"
     proposal = CompensationProposal.objects.get()
     assert proposal.state == "pending"
@@ -347,8 +393,11 @@ def test_approval_flow_handler_proposes_above_limit_supervisor_approves(client, 
     assert [p.pk for p in queue.context["approvals"]] == [proposal.pk]
     page = client.get(_url("detail", c))
     assert page.context["rights"]["decide"] is True
-    response = client.post(_url("decide", c, proposal.pk), {"decision": "approve", "next": "/desk/queue/?q=approvals"},
-                           follow=True)
+    response = client.post(
+        _url("decide", c, proposal.pk),
+        {"decision": "approve", "next": "/desk/queue/?q=approvals"},
+        follow=True,
+    )
     assert response.redirect_chain[-1][0] == "/desk/queue/?q=approvals"
     assert f"Approved: {c.number}." in response.content.decode()
     after = _fresh(c)
@@ -367,7 +416,9 @@ def test_reject_needs_a_reason(client, handler, supervisor):
     assert "Give the reason for rejecting." in response.content.decode()
     proposal.refresh_from_db()
     assert proposal.state == "pending"
-    response = client.post(_url("decide", c, proposal.pk), {"decision": "reject", "reason": "金额过高"}, follow=True)
+    response = client.post(
+        _url("decide", c, proposal.pk), {"decision": "reject", "reason": "金额过高"}, follow=True
+    )
     proposal.refresh_from_db()
     assert (proposal.state, proposal.decision_reason) == ("rejected", "金额过高")
     assert _fresh(c).status == "investigating"
@@ -376,8 +427,16 @@ def test_reject_needs_a_reason(client, handler, supervisor):
 def test_compensation_line_without_type_is_refused(client, handler):
     c = to_investigating(register(handler), handler)
     client.force_login(handler)
-    response = client.post(_url("propose", c), {"version": c.version, "solution": "补偿", "item_type": [""],
-                                                "item_amount": ["50"], "item_note": [""]})
+    response = client.post(
+        _url("propose", c),
+        {
+            "version": c.version,
+            "solution": "补偿",
+            "item_type": [""],
+            "item_amount": ["50"],
+            "item_note": [""],
+        },
+    )
     assert response.status_code == 422
     assert "Choose a compensation type for every line with an amount or a note." in response.content.decode()
     assert CompensationProposal.objects.count() == 0
@@ -386,8 +445,16 @@ def test_compensation_line_without_type_is_refused(client, handler):
 def test_compensation_outside_the_standard_is_refused(client, handler):
     c = to_investigating(register(handler), handler)
     client.force_login(handler)
-    response = client.post(_url("propose", c), {"version": c.version, "solution": "补偿", "item_type": ["replacement"],
-                                                "item_amount": ["50"], "item_note": [""]})
+    response = client.post(
+        _url("propose", c),
+        {
+            "version": c.version,
+            "solution": "补偿",
+            "item_type": ["replacement"],
+            "item_amount": ["50"],
+            "item_note": [""],
+        },
+    )
     assert response.status_code == 422
     assert "does not allow: Replacement" in response.content.decode()
     assert CompensationProposal.objects.count() == 0
@@ -412,7 +479,10 @@ def test_whole_loop_through_the_ui(client, handler):
     _propose(client, c, 50)
     post("resolve")
     assert _fresh(c).status == "awaiting_follow_up"
-    r = post("follow_up", {"channel": "phone", "reached": "yes", "satisfaction": "5", "resolved": "yes", "comment": "满意"})
+    r = post(
+        "follow_up",
+        {"channel": "phone", "reached": "yes", "satisfaction": "5", "resolved": "yes", "comment": "满意"},
+    )
     assert "Follow-up recorded." in r.content.decode()
     r = post("close")
     assert "Complaint closed." in r.content.decode()
@@ -427,12 +497,22 @@ def test_whole_loop_through_the_ui(client, handler):
 def test_unsatisfied_follow_up_then_reopen(client, handler):
     c = to_follow_up(register(handler), handler)
     client.force_login(handler)
-    client.post(_url("follow_up", c), {"version": _fresh(c).version, "channel": "phone", "reached": "yes",
-                                       "satisfaction": "1", "resolved": "no"})
+    client.post(
+        _url("follow_up", c),
+        {
+            "version": _fresh(c).version,
+            "channel": "phone",
+            "reached": "yes",
+            "satisfaction": "1",
+            "resolved": "no",
+        },
+    )
     response = client.post(_url("reopen", c), {"version": _fresh(c).version, "reason": ""})
     assert response.status_code == 422
     assert _fresh(c).status == "awaiting_follow_up"
-    response = client.post(_url("reopen", c), {"version": _fresh(c).version, "reason": "客户仍未收到货"}, follow=True)
+    response = client.post(
+        _url("reopen", c), {"version": _fresh(c).version, "reason": "客户仍未收到货"}, follow=True
+    )
     assert "Complaint reopened." in response.content.decode()
     assert (_fresh(c).status, _fresh(c).reopen_count) == ("investigating", 1)
 
@@ -440,7 +520,9 @@ def test_unsatisfied_follow_up_then_reopen(client, handler):
 def test_escalate_through_the_ui(client, handler):
     c = register(handler)
     client.force_login(handler)
-    response = client.post(_url("escalate", c), {"version": c.version, "reason": "客户要求找领导"}, follow=True)
+    response = client.post(
+        _url("escalate", c), {"version": c.version, "reason": "客户要求找领导"}, follow=True
+    )
     assert "Complaint escalated to the supervisors." in response.content.decode()
     assert _fresh(c).escalated is True
     assert response.context["rights"]["escalate"] is False
@@ -459,4 +541,6 @@ def test_proposer_sees_who_must_approve(client, handler):
     c = to_investigating(register(handler), handler)
     client.force_login(handler)
     response = _propose(client, c, 300)
-    assert "A proposal of 300.00 yuan is waiting for approval by a senior handler." in response.content.decode()
+    assert (
+        "A proposal of 300.00 yuan is waiting for approval by a senior handler." in response.content.decode()
+    )

@@ -25,8 +25,15 @@ def _english_and_clean_cache(settings):
 
 def _form(**overrides):
     data = {
-        "name": "张伟", "phone": "13812345678", "email": "", "priority": "", "category": "logistics",
-        "title": "包裹破损", "description": "收到的包裹外箱破损，里面的杯子碎了。", "order_ref": "DD20260101", "website": "",
+        "name": "张伟",
+        "phone": "13812345678",
+        "email": "",
+        "priority": "",
+        "category": "logistics",
+        "title": "包裹破损",
+        "description": "收到的包裹外箱破损，里面的杯子碎了。",
+        "order_ref": "DD20260101",
+        "website": "",
     }
     data.update(overrides)
     return data
@@ -39,7 +46,9 @@ def test_public_form_renders_without_login(client):
     assert 'name="csrfmiddlewaretoken"' in html
     assert "Delivery problem" in html  # customer-friendly category label
     assert 'class="kesu-public"' in html
-    assert 'class="kesu-public a11y-large"' in client.get(reverse("public:form") + "?large=1").content.decode()
+    assert (
+        'class="kesu-public a11y-large"' in client.get(reverse("public:form") + "?large=1").content.decode()
+    )
 
 
 def test_public_form_enforces_csrf():
@@ -56,7 +65,12 @@ def test_public_form_registers_and_shows_the_tracking_number(client, handler):
     html = response.content.decode()
     assert f'<p class="kesu-number" id="tracking-number">{c.number}</p>' in html
     assert reverse("public:status") in html
-    assert (c.channel, c.registered_by, c.customer.special_group, c.order_ref) == ("web", None, "elderly", "DD20260101")
+    assert (c.channel, c.registered_by, c.customer.special_group, c.order_ref) == (
+        "web",
+        None,
+        "elderly",
+        "DD20260101",
+    )
 
 
 def test_large_mode_persists_through_the_submission(client, handler):
@@ -130,7 +144,9 @@ def test_status_lookup_with_the_right_digits(client, handler):
 def test_status_lookup_fails_the_same_way_for_wrong_digits_and_wrong_number(client, handler):
     c = register(handler, phone="13800000001")
     wrong_digits = client.post(reverse("public:status"), {"number": c.number, "phone_last4": "9999"})
-    wrong_number = client.post(reverse("public:status"), {"number": "TS-19990101-0001", "phone_last4": "0001"})
+    wrong_number = client.post(
+        reverse("public:status"), {"number": "TS-19990101-0001", "phone_last4": "0001"}
+    )
     for response in (wrong_digits, wrong_number):
         assert response.status_code == 200
         assert response.context["result"] is None
@@ -141,13 +157,18 @@ def test_status_lookup_fails_the_same_way_for_wrong_digits_and_wrong_number(clie
 def test_status_lookup_is_throttled(client, handler):
     c = register(handler, phone="13800000001")
     for _ in range(20):
-        assert client.post(reverse("public:status"), {"number": c.number, "phone_last4": "1111"}).status_code == 200
+        assert (
+            client.post(reverse("public:status"), {"number": c.number, "phone_last4": "1111"}).status_code
+            == 200
+        )
     response = client.post(reverse("public:status"), {"number": c.number, "phone_last4": "0001"})
     assert response.status_code == 429
     assert "Too many attempts. Please wait 10 minutes and try again." in response.content.decode()
     assert response.context["result"] is None
     # Another address is not affected.
-    other = client.post(reverse("public:status"), {"number": c.number, "phone_last4": "0001"}, REMOTE_ADDR="10.0.0.9")
+    other = client.post(
+        reverse("public:status"), {"number": c.number, "phone_last4": "0001"}, REMOTE_ADDR="10.0.0.9"
+    )
     assert other.status_code == 200
     assert other.context["result"]["number"] == c.number
 

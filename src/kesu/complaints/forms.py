@@ -25,7 +25,14 @@ from kesu.complaints.models import (
 from kesu.complaints.workflow import Status
 
 STAFF_CHANNELS = (Channel.PHONE, Channel.VISIT, Channel.LETTER, Channel.EMAIL, Channel.SOCIAL, Channel.APP)
-FOLLOW_UP_CHANNELS = (Channel.PHONE, Channel.EMAIL, Channel.VISIT, Channel.APP, Channel.SOCIAL, Channel.LETTER)
+FOLLOW_UP_CHANNELS = (
+    Channel.PHONE,
+    Channel.EMAIL,
+    Channel.VISIT,
+    Channel.APP,
+    Channel.SOCIAL,
+    Channel.LETTER,
+)
 
 # Where a service's ValidationFailed(details={"field": ...}) lands when the form names it differently.
 _FIELD_ALIASES = {"file": "attachments", "category_code": "category", "due_at": "due_at"}
@@ -110,14 +117,26 @@ def _category_choices(*, public: bool = False) -> list[tuple[str, str]]:
 
 
 class QueueFilterForm(DeskForm):
-    search = forms.CharField(label=_("Search"), required=False, max_length=120,
-                        widget=forms.TextInput(attrs={"placeholder": _("Number, order or subject"), "type": "search"}))
+    search = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=120,
+        widget=forms.TextInput(attrs={"placeholder": _("Number, order or subject"), "type": "search"}),
+    )
     status = forms.ChoiceField(label=_("Status"), required=False)
     category = forms.ChoiceField(label=_("Category"), required=False)
-    severity = forms.ChoiceField(label=_("Severity"), required=False, choices=[("", _("Any"))] + list(Severity.choices))
-    channel = forms.ChoiceField(label=_("Channel"), required=False, choices=[("", _("Any"))] + list(Channel.choices))
-    date_from = forms.DateField(label=_("Registered from"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=_("Registered to"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    severity = forms.ChoiceField(
+        label=_("Severity"), required=False, choices=[("", _("Any"))] + list(Severity.choices)
+    )
+    channel = forms.ChoiceField(
+        label=_("Channel"), required=False, choices=[("", _("Any"))] + list(Channel.choices)
+    )
+    date_from = forms.DateField(
+        label=_("Registered from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label=_("Registered to"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
     overdue = forms.BooleanField(label=_("Overdue"), required=False)
     repeat = forms.BooleanField(label=_("Repeat"), required=False)
     special_group = forms.BooleanField(label=_("Special group"), required=False)
@@ -148,20 +167,38 @@ class IntakeForm(DeskForm):
         widget=forms.Textarea(attrs=_text_attrs(settings.KESU_MAX_TEXT_CHARS, rows=8)),
         help_text=_("What happened, in the customer's words. At most 20,000 characters."),
     )
-    product = forms.CharField(label=_("Product / service"), required=False, widget=forms.TextInput(attrs=_text_attrs(120)))
-    order_ref = forms.CharField(label=_("Order reference"), required=False, widget=forms.TextInput(attrs=_text_attrs(60)))
-    demand = forms.ChoiceField(label=_("Demand"), required=False, choices=[("", _("Not stated"))] + list(Demand.choices))
+    product = forms.CharField(
+        label=_("Product / service"), required=False, widget=forms.TextInput(attrs=_text_attrs(120))
+    )
+    order_ref = forms.CharField(
+        label=_("Order reference"), required=False, widget=forms.TextInput(attrs=_text_attrs(60))
+    )
+    demand = forms.ChoiceField(
+        label=_("Demand"), required=False, choices=[("", _("Not stated"))] + list(Demand.choices)
+    )
     name = forms.CharField(label=_("Customer name"), widget=forms.TextInput(attrs=_text_attrs(60)))
-    phone = forms.CharField(label=_("Phone"), required=False,
-                            widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off", "maxlength": "20"}))
-    email = forms.CharField(label=_("E-mail"), required=False,
-                            widget=forms.EmailInput(attrs={"autocomplete": "off", "maxlength": "254"}))
-    id_number = forms.CharField(label=_("ID number"), required=False,
-                                widget=forms.TextInput(attrs={"autocomplete": "off", "maxlength": "30"}))
-    tier = forms.ChoiceField(label=_("Member tier"), choices=CustomerTier.choices, initial=CustomerTier.REGULAR)
+    phone = forms.CharField(
+        label=_("Phone"),
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off", "maxlength": "20"}),
+    )
+    email = forms.CharField(
+        label=_("E-mail"),
+        required=False,
+        widget=forms.EmailInput(attrs={"autocomplete": "off", "maxlength": "254"}),
+    )
+    id_number = forms.CharField(
+        label=_("ID number"),
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "maxlength": "30"}),
+    )
+    tier = forms.ChoiceField(
+        label=_("Member tier"), choices=CustomerTier.choices, initial=CustomerTier.REGULAR
+    )
     special_group = forms.ChoiceField(label=_("Special group"), required=False, choices=SpecialGroup.choices)
-    attachments = MultipleFileField(label=_("Attachments"),
-                                    help_text=_("Photos, documents, recordings; at most 20 MB each."))
+    attachments = MultipleFileField(
+        label=_("Attachments"), help_text=_("Photos, documents, recordings; at most 20 MB each.")
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -173,7 +210,9 @@ class IntakeForm(DeskForm):
 
 
 class TransitionForm(VersionedForm):
-    reason = forms.CharField(label=_("Reason"), required=False, widget=forms.Textarea(attrs=_text_attrs(2000, rows=2)))
+    reason = forms.CharField(
+        label=_("Reason"), required=False, widget=forms.Textarea(attrs=_text_attrs(2000, rows=2))
+    )
 
 
 class ReasonRequiredForm(VersionedForm):
@@ -181,11 +220,18 @@ class ReasonRequiredForm(VersionedForm):
 
 
 class FindingsForm(VersionedForm):
-    root_cause = forms.CharField(label=_("Root cause"), widget=forms.Textarea(attrs=_text_attrs(5000, rows=3)))
-    responsibility = forms.ChoiceField(label=_("Responsibility"), choices=[("", "—")] + list(Responsibility.choices))
-    underlying_need = forms.CharField(label=_("Underlying need"), required=False,
-                                      help_text=_("What the customer really needs: respect, safety, fairness, time…"),
-                                      widget=forms.TextInput(attrs=_text_attrs(120)))
+    root_cause = forms.CharField(
+        label=_("Root cause"), widget=forms.Textarea(attrs=_text_attrs(5000, rows=3))
+    )
+    responsibility = forms.ChoiceField(
+        label=_("Responsibility"), choices=[("", "—")] + list(Responsibility.choices)
+    )
+    underlying_need = forms.CharField(
+        label=_("Underlying need"),
+        required=False,
+        help_text=_("What the customer really needs: respect, safety, fairness, time…"),
+        widget=forms.TextInput(attrs=_text_attrs(120)),
+    )
 
 
 class NoteForm(VersionedForm):
@@ -193,7 +239,9 @@ class NoteForm(VersionedForm):
 
 
 class EvidenceForm(VersionedForm):
-    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs=_text_attrs(5000, rows=2)))
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs=_text_attrs(5000, rows=2))
+    )
     file = forms.FileField(label=_("File"), required=False)
 
     def clean(self):
@@ -212,8 +260,11 @@ class TaskOpenForm(VersionedForm):
     department = forms.ChoiceField(label=_("Department"))
     title = forms.CharField(label=_("Task"), widget=forms.TextInput(attrs=_text_attrs(200)))
     owner = forms.ChoiceField(label=_("Owner (optional)"), required=False)
-    due_at = forms.DateTimeField(label=_("Deadline"), input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
-                                 widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"))
+    due_at = forms.DateTimeField(
+        label=_("Deadline"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
     blocking = forms.BooleanField(label=_("Blocks resolution until answered"), required=False, initial=True)
 
     def __init__(self, *args, departments=(), owners=(), **kwargs):
@@ -242,8 +293,12 @@ class ProposalForm(VersionedForm):
 
 
 class DecisionForm(DeskForm):
-    decision = forms.ChoiceField(choices=[("approve", _("Approve")), ("reject", _("Reject"))], widget=forms.HiddenInput)
-    reason = forms.CharField(label=_("Reason"), required=False, widget=forms.TextInput(attrs=_text_attrs(2000)))
+    decision = forms.ChoiceField(
+        choices=[("approve", _("Approve")), ("reject", _("Reject"))], widget=forms.HiddenInput
+    )
+    reason = forms.CharField(
+        label=_("Reason"), required=False, widget=forms.TextInput(attrs=_text_attrs(2000))
+    )
 
     def clean(self):
         data = super().clean()
@@ -257,13 +312,20 @@ _YES_NO = [("yes", _("Yes")), ("no", _("No"))]
 
 class FollowUpForm(VersionedForm):
     channel = forms.ChoiceField(label=_("Channel"), choices=[(c.value, c.label) for c in FOLLOW_UP_CHANNELS])
-    reached = forms.ChoiceField(label=_("Customer reached"), choices=_YES_NO, initial="yes", widget=forms.RadioSelect)
+    reached = forms.ChoiceField(
+        label=_("Customer reached"), choices=_YES_NO, initial="yes", widget=forms.RadioSelect
+    )
     satisfaction = forms.TypedChoiceField(
-        label=_("Satisfaction (1–5)"), required=False, coerce=int, empty_value=None,
+        label=_("Satisfaction (1–5)"),
+        required=False,
+        coerce=int,
+        empty_value=None,
         choices=[("", "—")] + [(str(i), str(i)) for i in range(5, 0, -1)],
     )
     resolved = forms.ChoiceField(label=_("Problem solved"), required=False, choices=[("", "—")] + _YES_NO)
-    comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs=_text_attrs(5000, rows=2)))
+    comment = forms.CharField(
+        label=_("Comment"), required=False, widget=forms.Textarea(attrs=_text_attrs(5000, rows=2))
+    )
 
 
 class AssignForm(VersionedForm):
@@ -275,10 +337,12 @@ class AssignForm(VersionedForm):
 
 
 class RevealForm(DeskForm):
-    field = forms.ChoiceField(choices=[("phone", "phone"), ("email", "email"), ("id_number", "id_number")],
-                              widget=forms.HiddenInput)
-    reason = forms.CharField(label=_("Reason"), max_length=200,
-                             widget=forms.TextInput(attrs={"placeholder": _("Why you need it")}))
+    field = forms.ChoiceField(
+        choices=[("phone", "phone"), ("email", "email"), ("id_number", "id_number")], widget=forms.HiddenInput
+    )
+    reason = forms.CharField(
+        label=_("Reason"), max_length=200, widget=forms.TextInput(attrs={"placeholder": _("Why you need it")})
+    )
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -300,14 +364,25 @@ PUBLIC_CATEGORY_LABELS = {
 
 
 class PublicComplaintForm(DeskForm):
-    name = forms.CharField(label=_("Your name"), widget=forms.TextInput(attrs={**_text_attrs(60), "autocomplete": "name"}))
-    phone = forms.CharField(label=_("Mobile phone"), help_text=_("We call you on this number; it is also how you check the status."),
-                            widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel", "maxlength": "20"}))
-    email = forms.CharField(label=_("E-mail (optional)"), required=False,
-                            help_text=_("If you give one, we send you a confirmation."),
-                            widget=forms.EmailInput(attrs={"autocomplete": "email", "maxlength": "254"}))
+    name = forms.CharField(
+        label=_("Your name"), widget=forms.TextInput(attrs={**_text_attrs(60), "autocomplete": "name"})
+    )
+    phone = forms.CharField(
+        label=_("Mobile phone"),
+        help_text=_("We call you on this number; it is also how you check the status."),
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel", "maxlength": "20"}),
+    )
+    email = forms.CharField(
+        label=_("E-mail (optional)"),
+        required=False,
+        help_text=_("If you give one, we send you a confirmation."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "maxlength": "254"}),
+    )
     priority = forms.ChoiceField(
-        label=_("Do you need priority help?"), required=False, initial="", widget=forms.RadioSelect,
+        label=_("Do you need priority help?"),
+        required=False,
+        initial="",
+        widget=forms.RadioSelect,
         choices=[
             ("", _("No")),
             (SpecialGroup.ELDERLY, _("Yes: I am elderly and need priority help")),
@@ -315,18 +390,29 @@ class PublicComplaintForm(DeskForm):
         ],
     )
     category = forms.ChoiceField(label=_("What is it about?"))
-    title = forms.CharField(label=_("Subject"), help_text=_("One line, e.g. “Parcel arrived damaged”."),
-                            widget=forms.TextInput(attrs=_text_attrs(120)))
+    title = forms.CharField(
+        label=_("Subject"),
+        help_text=_("One line, e.g. “Parcel arrived damaged”."),
+        widget=forms.TextInput(attrs=_text_attrs(120)),
+    )
     description = forms.CharField(
-        label=_("What happened?"), help_text=_("Tell us what happened and what you would like us to do."),
+        label=_("What happened?"),
+        help_text=_("Tell us what happened and what you would like us to do."),
         widget=forms.Textarea(attrs=_text_attrs(settings.KESU_MAX_TEXT_CHARS, rows=8)),
     )
-    order_ref = forms.CharField(label=_("Order number (optional)"), required=False, widget=forms.TextInput(attrs=_text_attrs(60)))
-    attachments = MultipleFileField(label=_("Photos or documents (optional)"),
-                                    help_text=_("Pictures, PDF or Word files, recordings; at most 20 MB each."))
+    order_ref = forms.CharField(
+        label=_("Order number (optional)"), required=False, widget=forms.TextInput(attrs=_text_attrs(60))
+    )
+    attachments = MultipleFileField(
+        label=_("Photos or documents (optional)"),
+        help_text=_("Pictures, PDF or Word files, recordings; at most 20 MB each."),
+    )
     # Honeypot: invisible to people (hidden by CSS and from assistive technology), filled in by bots.
-    website = forms.CharField(required=False, label=_("Leave this field empty"),
-                              widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}))
+    website = forms.CharField(
+        required=False,
+        label=_("Leave this field empty"),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -334,9 +420,21 @@ class PublicComplaintForm(DeskForm):
 
 
 class PublicStatusForm(DeskForm):
-    number = forms.CharField(label=_("Tracking number"), max_length=30,
-                             widget=forms.TextInput(attrs={"placeholder": "TS-20260101-0001", "autocomplete": "off",
-                                                           "autocapitalize": "characters", "spellcheck": "false"}))
-    phone_last4 = forms.CharField(label=_("Last 4 digits of your phone number"), min_length=4, max_length=4,
-                                  widget=forms.TextInput(attrs={"inputmode": "numeric", "pattern": "[0-9]{4}",
-                                                                "autocomplete": "off"}))
+    number = forms.CharField(
+        label=_("Tracking number"),
+        max_length=30,
+        widget=forms.TextInput(
+            attrs={
+                "placeholder": "TS-20260101-0001",
+                "autocomplete": "off",
+                "autocapitalize": "characters",
+                "spellcheck": "false",
+            }
+        ),
+    )
+    phone_last4 = forms.CharField(
+        label=_("Last 4 digits of your phone number"),
+        min_length=4,
+        max_length=4,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "pattern": "[0-9]{4}", "autocomplete": "off"}),
+    )

@@ -107,8 +107,16 @@ def detail_related(*, user: User, complaint: Complaint) -> DetailRelated:
             Prefetch("items", queryset=CompensationItem.objects.order_by("id"))
         )
     )
-    earlier = list(complaint.earlier_complaints.order_by("registered_at").only("id", "number", "department_id", "title", "status"))
-    later = list(complaint.later_complaints.order_by("registered_at").only("id", "number", "department_id", "title", "status"))
+    earlier = list(
+        complaint.earlier_complaints.order_by("registered_at").only(
+            "id", "number", "department_id", "title", "status"
+        )
+    )
+    later = list(
+        complaint.later_complaints.order_by("registered_at").only(
+            "id", "number", "department_id", "title", "status"
+        )
+    )
     return DetailRelated(
         deadlines=list(complaint.deadlines.order_by("started_at", "due_at")),
         tasks=list(complaint.tasks.select_related("department", "owner", "answered_by", "created_by")),
@@ -120,7 +128,9 @@ def detail_related(*, user: User, complaint: Complaint) -> DetailRelated:
         earlier=[(c, selectors.can_view(user, c)) for c in earlier],
         later=[(c, selectors.can_view(user, c)) for c in later],
         tier=CompensationTier.objects.filter(severity=complaint.severity).first(),
-        pending_proposal=next((p for p in reversed(proposals) if p.state == CompensationProposal.State.PENDING), None),
+        pending_proposal=next(
+            (p for p in reversed(proposals) if p.state == CompensationProposal.State.PENDING), None
+        ),
     )
 
 
@@ -131,9 +141,9 @@ def may_decide(*, user: User, proposal: CompensationProposal) -> bool:
 
 def assignable_users(*, complaint: Complaint) -> list[User]:
     return list(
-        User.objects.filter(is_active=True, department_id=complaint.department_id, role__in=ASSIGNABLE_ROLES).order_by(
-            "role", "display_name", "username"
-        )
+        User.objects.filter(
+            is_active=True, department_id=complaint.department_id, role__in=ASSIGNABLE_ROLES
+        ).order_by("role", "display_name", "username")
     )
 
 

@@ -61,7 +61,10 @@ def pii_field(context, complaint, field):
         "field": field,
         "display": revealed if revealed is not None else display_pii(user, raw, field),
         "revealed": revealed is not None,
-        "can_reveal": bool(raw) and revealed is None and not can(user, Cap.VIEW_PII) and can(user, Cap.REVEAL_PII),
+        "can_reveal": bool(raw)
+        and revealed is None
+        and not can(user, Cap.VIEW_PII)
+        and can(user, Cap.REVEAL_PII),
         "csrf_token": context.get("csrf_token"),
     }
 

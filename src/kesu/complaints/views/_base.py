@@ -20,8 +20,9 @@ from kesu.common.errors import DomainError, NotFound, NotPermitted
 def safe_next(request: HttpRequest, fallback: str) -> str:
     """The ``next`` parameter if it points into this site, else ``fallback``."""
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
-                                                  require_https=request.is_secure()):
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return target
     return fallback
 
@@ -53,8 +54,9 @@ def _back(request: HttpRequest) -> str:
     if request.method == "GET":
         return home if request.path != home else reverse("desk:queue")
     referer = request.META.get("HTTP_REFERER", "")
-    if referer and url_has_allowed_host_and_scheme(referer, allowed_hosts={request.get_host()},
-                                                   require_https=request.is_secure()):
+    if referer and url_has_allowed_host_and_scheme(
+        referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return referer
     return safe_next(request, home)
 

@@ -55,12 +55,16 @@ def home(request):
             {"name": _("Closed"), "type": "bar", "barMaxWidth": 14, "data": flow.closed},
         ],
     }
-    return render(request, "desk/home.html", {
-        "cards": _queue_cards(user, counts),
-        "attention": ui_selectors.attention_for(user=user),
-        "chart": chart,
-        "flow_total": (sum(flow.registered), sum(flow.closed)),
-    })
+    return render(
+        request,
+        "desk/home.html",
+        {
+            "cards": _queue_cards(user, counts),
+            "attention": ui_selectors.attention_for(user=user),
+            "chart": chart,
+            "flow_total": (sum(flow.registered), sum(flow.closed)),
+        },
+    )
 
 
 def _queue_tabs(user) -> list[tuple[str, str]]:
@@ -98,9 +102,16 @@ def _parse_queue(request):
     if form.is_bound and form.is_valid():
         d = form.cleaned_data
         filters = selectors.QueueFilters(
-            status=d["status"], category=d["category"], severity=d["severity"], channel=d["channel"],
-            date_from=d["date_from"], date_to=d["date_to"], overdue=d["overdue"], repeat=d["repeat"],
-            special_group=d["special_group"], q=d["search"],
+            status=d["status"],
+            category=d["category"],
+            severity=d["severity"],
+            channel=d["channel"],
+            date_from=d["date_from"],
+            date_to=d["date_to"],
+            overdue=d["overdue"],
+            repeat=d["repeat"],
+            special_group=d["special_group"],
+            q=d["search"],
         )
     return queue, form, filters
 
@@ -117,7 +128,9 @@ def queue(request):
         ctx["approvals"] = list(selectors.pending_approvals(user=user).prefetch_related("items")[:200])
         return render(request, "desk/queue.html", ctx)
     try:
-        page = selectors.complaint_queue(user=user, queue=queue_name, filters=filters, cursor=cursor, limit=QUEUE_PAGE_SIZE)
+        page = selectors.complaint_queue(
+            user=user, queue=queue_name, filters=filters, cursor=cursor, limit=QUEUE_PAGE_SIZE
+        )
     except ValidationFailed:
         # A stale or hand-edited cursor: start again from the first page instead of failing.
         messages.warning(request, _("That page link is no longer valid; showing the first page."))
@@ -152,9 +165,25 @@ def queue_export(request):
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(_("Complaints"))
     headers = [
-        _("Number"), _("Registered at"), _("Channel"), _("Category"), _("Severity"), _("Status"), _("Subject"),
-        _("Customer"), _("Phone"), _("E-mail"), _("Member tier"), _("Special group"), _("Handler"),
-        _("Next deadline"), _("Overdue"), _("SLA warning"), _("Repeat"), _("Escalated"), _("Order reference"),
+        _("Number"),
+        _("Registered at"),
+        _("Channel"),
+        _("Category"),
+        _("Severity"),
+        _("Status"),
+        _("Subject"),
+        _("Customer"),
+        _("Phone"),
+        _("E-mail"),
+        _("Member tier"),
+        _("Special group"),
+        _("Handler"),
+        _("Next deadline"),
+        _("Overdue"),
+        _("SLA warning"),
+        _("Repeat"),
+        _("Escalated"),
+        _("Order reference"),
     ]
     ws.column_dimensions["A"].width = 20
     ws.column_dimensions["G"].width = 40
@@ -162,18 +191,39 @@ def queue_export(request):
     yes, no = _("Yes"), _("No")
     rows = 0
     truncated = False
-    for c in ui_selectors.export_rows(user=user, queue=queue_name, filters=filters, max_rows=EXPORT_MAX_ROWS + 1):
+    for c in ui_selectors.export_rows(
+        user=user, queue=queue_name, filters=filters, max_rows=EXPORT_MAX_ROWS + 1
+    ):
         if rows == EXPORT_MAX_ROWS:
             truncated = True
             break
         cust = c.customer
-        ws.append([_cell(ws, v) for v in (
-            c.number, _local(c.registered_at), c.get_channel_display(), c.category.name, c.get_severity_display(),
-            c.get_status_display(), c.title, display_pii(user, cust.name, "name"), display_pii(user, cust.phone, "phone"),
-            display_pii(user, cust.email, "email"), cust.get_tier_display(), cust.get_special_group_display() if cust.special_group else "",
-            str(c.assignee) if c.assignee else "", _local(c.next_due_at), yes if c.is_overdue else no,
-            yes if c.sla_warning else no, yes if c.is_repeat else no, yes if c.escalated else no, c.order_ref,
-        )])
+        ws.append(
+            [
+                _cell(ws, v)
+                for v in (
+                    c.number,
+                    _local(c.registered_at),
+                    c.get_channel_display(),
+                    c.category.name,
+                    c.get_severity_display(),
+                    c.get_status_display(),
+                    c.title,
+                    display_pii(user, cust.name, "name"),
+                    display_pii(user, cust.phone, "phone"),
+                    display_pii(user, cust.email, "email"),
+                    cust.get_tier_display(),
+                    cust.get_special_group_display() if cust.special_group else "",
+                    str(c.assignee) if c.assignee else "",
+                    _local(c.next_due_at),
+                    yes if c.is_overdue else no,
+                    yes if c.sla_warning else no,
+                    yes if c.is_repeat else no,
+                    yes if c.escalated else no,
+                    c.order_ref,
+                )
+            ]
+        )
         rows += 1
     info = wb.create_sheet(_("About"))
     info.append([_cell(info, _("Exported at")), _cell(info, _local(clock.now()))])
@@ -181,7 +231,16 @@ def queue_export(request):
     info.append([_cell(info, _("Queue")), _cell(info, dict(_queue_tabs(user)).get(queue_name, queue_name))])
     info.append([_cell(info, _("Rows")), _cell(info, rows)])
     if truncated:
-        info.append([_cell(info, _("Note")), _cell(info, _("Only the first %(n)d rows were exported; narrow the filters to see the rest.") % {"n": EXPORT_MAX_ROWS})])
+        info.append(
+            [
+                _cell(info, _("Note")),
+                _cell(
+                    info,
+                    _("Only the first %(n)d rows were exported; narrow the filters to see the rest.")
+                    % {"n": EXPORT_MAX_ROWS},
+                ),
+            ]
+        )
     if not can(user, Cap.VIEW_PII):
         info.append([_cell(info, _("Personal data")), _cell(info, _("Masked"))])
     tmp = tempfile.TemporaryFile()  # noqa: SIM115 — FileResponse closes it after streaming
@@ -189,7 +248,9 @@ def queue_export(request):
     tmp.seek(0)
     stamp = timezone.localtime(clock.now()).strftime("%Y%m%d-%H%M")
     return FileResponse(
-        tmp, as_attachment=True, filename=f"kesu-{queue_name}-{stamp}.xlsx",
+        tmp,
+        as_attachment=True,
+        filename=f"kesu-{queue_name}-{stamp}.xlsx",
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
 
@@ -206,10 +267,22 @@ def intake(request):
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         data = ComplaintInput(
-            channel=d["channel"], category_code=d["category"], severity=d["severity"], title=d["title"],
-            description=d["description"], product=d["product"], order_ref=d["order_ref"], demand=d["demand"],
-            customer=CustomerInput(name=d["name"], phone=d["phone"], email=d["email"], id_number=d["id_number"],
-                                   tier=d["tier"], special_group=d["special_group"]),
+            channel=d["channel"],
+            category_code=d["category"],
+            severity=d["severity"],
+            title=d["title"],
+            description=d["description"],
+            product=d["product"],
+            order_ref=d["order_ref"],
+            demand=d["demand"],
+            customer=CustomerInput(
+                name=d["name"],
+                phone=d["phone"],
+                email=d["email"],
+                id_number=d["id_number"],
+                tier=d["tier"],
+                special_group=d["special_group"],
+            ),
             attachments=d["attachments"],
         )
         try:
@@ -243,11 +316,22 @@ def tasks(request):
         state = "open"
     qs = selectors.department_tasks_for(user=user, state=TASK_FILTERS[state])
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    rows = [(t, services.can_answer_task(user, t) and t.state == DepartmentTask.State.OPEN) for t in page.object_list]
-    return render(request, "desk/tasks.html", {
-        "state": state, "page_obj": page, "rows": rows, "answer_form": TaskAnswerForm(), "now": clock.now(),
-        "filters": [("open", _("Open")), ("done", _("Answered")), ("all", _("All"))],
-    })
+    rows = [
+        (t, services.can_answer_task(user, t) and t.state == DepartmentTask.State.OPEN)
+        for t in page.object_list
+    ]
+    return render(
+        request,
+        "desk/tasks.html",
+        {
+            "state": state,
+            "page_obj": page,
+            "rows": rows,
+            "answer_form": TaskAnswerForm(),
+            "now": clock.now(),
+            "filters": [("open", _("Open")), ("done", _("Answered")), ("all", _("All"))],
+        },
+    )
 
 
 @desk_view
@@ -298,8 +382,9 @@ def evidence_download(request, evidence_id: int):
     except FileNotFoundError:
         raise Http404 from None
     name = _UNSAFE_FILENAME.sub("_", ev.original_name or "evidence")
-    response = FileResponse(handle, as_attachment=True, filename=name,
-                            content_type=ev.content_type or "application/octet-stream")
+    response = FileResponse(
+        handle, as_attachment=True, filename=name, content_type=ev.content_type or "application/octet-stream"
+    )
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response["Cache-Control"] = "private, no-store"

@@ -67,7 +67,8 @@ def _rights(user, complaint, related) -> dict[str, bool]:
         "findings": handle and st == Status.INVESTIGATING,
         "evidence": handle and open_,
         "note": handle,
-        "task_open": handle and st in (Status.ACKNOWLEDGED, Status.INVESTIGATING, Status.AWAITING_APPROVAL, Status.RESOLVING),
+        "task_open": handle
+        and st in (Status.ACKNOWLEDGED, Status.INVESTIGATING, Status.AWAITING_APPROVAL, Status.RESOLVING),
         "task_cancel": handle,
         "propose": handle and st == Status.INVESTIGATING,
         "decide": bool(pending) and handle and ui_selectors.may_decide(user=user, proposal=pending),
@@ -83,7 +84,9 @@ def _rights(user, complaint, related) -> dict[str, bool]:
     }
 
 
-def render_detail(request, complaint, *, bound: dict | None = None, status: int = 200, revealed: dict | None = None):
+def render_detail(
+    request, complaint, *, bound: dict | None = None, status: int = 200, revealed: dict | None = None
+):
     user = request.user
     related = ui_selectors.detail_related(user=user, complaint=complaint)
     rights = _rights(user, complaint, related)
@@ -93,9 +96,14 @@ def render_detail(request, complaint, *, bound: dict | None = None, status: int 
     assignees = ui_selectors.assignable_users(complaint=complaint) if rights["assign"] else []
     forms = {
         "transition": TransitionForm(initial=v),
-        "findings": FindingsForm(initial={**v, "root_cause": complaint.root_cause,
-                                          "responsibility": complaint.responsibility,
-                                          "underlying_need": complaint.underlying_need}),
+        "findings": FindingsForm(
+            initial={
+                **v,
+                "root_cause": complaint.root_cause,
+                "responsibility": complaint.responsibility,
+                "underlying_need": complaint.underlying_need,
+            }
+        ),
         "note": NoteForm(initial=v),
         "evidence": EvidenceForm(initial=v),
         "task_open": TaskOpenForm(initial=v, departments=departments, owners=owners),
@@ -114,27 +122,42 @@ def render_detail(request, complaint, *, bound: dict | None = None, status: int 
         form.auto_id = f"{key}_%s"  # several forms on one page: keep element ids unique
     tier = related.tier
     limit = services.authority_limit(user.role) if rights["propose"] else Decimal("0")
-    type_choices = [(t.value, t.label) for t in CompensationType if tier is None or t.value in (tier.allowed_types or [])]
+    type_choices = [
+        (t.value, t.label) for t in CompensationType if tier is None or t.value in (tier.allowed_types or [])
+    ]
     proposal_rows = _proposal_rows(request if "propose" in bound else None)
-    answerable = {t.pk for t in related.tasks if t.state == DepartmentTask.State.OPEN and services.can_answer_task(user, t)}
-    return render(request, "desk/detail.html", {
-        "complaint": complaint,
-        "customer": complaint.customer,
-        "related": related,
-        "rights": rights,
-        "forms": forms,
-        "open_form": next(iter(bound), ""),
-        "revealed": revealed or {},
-        "tier": tier,
-        "authority_limit": limit,
-        "type_choices": type_choices,
-        "proposal_rows": proposal_rows,
-        "answerable_tasks": answerable,
-        "blocking_open": sum(1 for t in related.tasks if t.state == DepartmentTask.State.OPEN and t.blocking),
-        "now": clock.now(),
-        "pending_approver": _role_label(related.pending_proposal.approver_role) if related.pending_proposal else "",
-        "nav_section": "queue",
-    }, status=status)
+    answerable = {
+        t.pk
+        for t in related.tasks
+        if t.state == DepartmentTask.State.OPEN and services.can_answer_task(user, t)
+    }
+    return render(
+        request,
+        "desk/detail.html",
+        {
+            "complaint": complaint,
+            "customer": complaint.customer,
+            "related": related,
+            "rights": rights,
+            "forms": forms,
+            "open_form": next(iter(bound), ""),
+            "revealed": revealed or {},
+            "tier": tier,
+            "authority_limit": limit,
+            "type_choices": type_choices,
+            "proposal_rows": proposal_rows,
+            "answerable_tasks": answerable,
+            "blocking_open": sum(
+                1 for t in related.tasks if t.state == DepartmentTask.State.OPEN and t.blocking
+            ),
+            "now": clock.now(),
+            "pending_approver": _role_label(related.pending_proposal.approver_role)
+            if related.pending_proposal
+            else "",
+            "nav_section": "queue",
+        },
+        status=status,
+    )
 
 
 def _role_label(role: str) -> str:
@@ -151,8 +174,13 @@ def _proposal_rows(request) -> list[dict]:
         amounts = request.POST.getlist("item_amount")
         notes = request.POST.getlist("item_note")
         for i in range(min(len(types), PROPOSAL_ROWS)):
-            rows.append({"type": types[i], "amount": amounts[i] if i < len(amounts) else "",
-                         "note": notes[i] if i < len(notes) else ""})
+            rows.append(
+                {
+                    "type": types[i],
+                    "amount": amounts[i] if i < len(amounts) else "",
+                    "note": notes[i] if i < len(notes) else "",
+                }
+            )
     while len(rows) < PROPOSAL_ROWS:
         rows.append({"type": "", "amount": "", "note": ""})
     return rows
@@ -219,9 +247,17 @@ def transition(request, complaint, action: str):
     form_cls = ReasonRequiredForm if action == Action.REOPEN else TransitionForm
     key = "reopen" if action == Action.REOPEN else "transition"
     return _submit(
-        request, complaint, key, form_cls(request.POST),
-        lambda d: services.complaint_transition(complaint_id=complaint.pk, action=action, actor=request.user,
-                                                reason=d["reason"], expected_version=d["version"]),
+        request,
+        complaint,
+        key,
+        form_cls(request.POST),
+        lambda d: services.complaint_transition(
+            complaint_id=complaint.pk,
+            action=action,
+            actor=request.user,
+            reason=d["reason"],
+            expected_version=d["version"],
+        ),
         str(TRANSITION_MESSAGES.get(action, _("Done."))),
     )
 
@@ -229,10 +265,18 @@ def transition(request, complaint, action: str):
 @complaint_action
 def findings(request, complaint):
     return _submit(
-        request, complaint, "findings", FindingsForm(request.POST),
+        request,
+        complaint,
+        "findings",
+        FindingsForm(request.POST),
         lambda d: services.complaint_record_findings(
-            complaint_id=complaint.pk, actor=request.user, root_cause=d["root_cause"],
-            responsibility=d["responsibility"], underlying_need=d["underlying_need"], expected_version=d["version"]),
+            complaint_id=complaint.pk,
+            actor=request.user,
+            root_cause=d["root_cause"],
+            responsibility=d["responsibility"],
+            underlying_need=d["underlying_need"],
+            expected_version=d["version"],
+        ),
         _("Findings recorded."),
     )
 
@@ -240,7 +284,10 @@ def findings(request, complaint):
 @complaint_action
 def note(request, complaint):
     return _submit(
-        request, complaint, "note", NoteForm(request.POST),
+        request,
+        complaint,
+        "note",
+        NoteForm(request.POST),
         lambda d: services.complaint_add_note(complaint_id=complaint.pk, actor=request.user, text=d["text"]),
         _("Note added."),
     )
@@ -249,21 +296,36 @@ def note(request, complaint):
 @complaint_action
 def evidence(request, complaint):
     return _submit(
-        request, complaint, "evidence", EvidenceForm(request.POST, request.FILES),
-        lambda d: services.evidence_add(complaint_id=complaint.pk, actor=request.user, note=d["note"],
-                                        upload=d["file"] or None),
+        request,
+        complaint,
+        "evidence",
+        EvidenceForm(request.POST, request.FILES),
+        lambda d: services.evidence_add(
+            complaint_id=complaint.pk, actor=request.user, note=d["note"], upload=d["file"] or None
+        ),
         _("Evidence added."),
     )
 
 
 @complaint_action
 def task_open(request, complaint):
-    form = TaskOpenForm(request.POST, departments=ui_selectors.task_departments(), owners=ui_selectors.task_owner_choices())
+    form = TaskOpenForm(
+        request.POST, departments=ui_selectors.task_departments(), owners=ui_selectors.task_owner_choices()
+    )
     return _submit(
-        request, complaint, "task_open", form,
-        lambda d: services.task_open(complaint_id=complaint.pk, actor=request.user, department_id=int(d["department"]),
-                                     title=d["title"], due_at=d["due_at"], owner_id=int(d["owner"]) if d["owner"] else None,
-                                     blocking=d["blocking"]),
+        request,
+        complaint,
+        "task_open",
+        form,
+        lambda d: services.task_open(
+            complaint_id=complaint.pk,
+            actor=request.user,
+            department_id=int(d["department"]),
+            title=d["title"],
+            due_at=d["due_at"],
+            owner_id=int(d["owner"]) if d["owner"] else None,
+            blocking=d["blocking"],
+        ),
         _("Department task opened."),
     )
 
@@ -273,7 +335,10 @@ def task_cancel(request, complaint, task_id: int):
     if not complaint.tasks.filter(pk=task_id).exists():
         raise Http404
     return _submit(
-        request, complaint, "task_cancel", TaskCancelForm(request.POST),
+        request,
+        complaint,
+        "task_cancel",
+        TaskCancelForm(request.POST),
         lambda d: services.task_cancel(task_id=task_id, actor=request.user, reason=d["reason"]),
         _("Task cancelled."),
     )
@@ -299,15 +364,25 @@ def propose(request, complaint):
 
     def outcome(p):
         if p.state == CompensationProposal.State.PENDING:
-            return messages.WARNING, _("%(total)s yuan is above your authority: the proposal now awaits approval.") % {
-                "total": p.total}
-        return messages.SUCCESS, _("Solution agreed (%(total)s yuan); carry it out, then mark the complaint resolved.") % {
-            "total": p.total}
+            return messages.WARNING, _(
+                "%(total)s yuan is above your authority: the proposal now awaits approval."
+            ) % {"total": p.total}
+        return messages.SUCCESS, _(
+            "Solution agreed (%(total)s yuan); carry it out, then mark the complaint resolved."
+        ) % {"total": p.total}
 
     return _submit(
-        request, complaint, "propose", form,
-        lambda d: services.compensation_propose(complaint_id=complaint.pk, actor=request.user, solution=d["solution"],
-                                                items=lines, expected_version=d["version"]),
+        request,
+        complaint,
+        "propose",
+        form,
+        lambda d: services.compensation_propose(
+            complaint_id=complaint.pk,
+            actor=request.user,
+            solution=d["solution"],
+            items=lines,
+            expected_version=d["version"],
+        ),
         outcome,
     )
 
@@ -324,9 +399,14 @@ def decide(request, complaint, proposal_id: int):
                 messages.error(request, e)
         return redirect(back)
     approve = form.cleaned_data["decision"] == "approve"
-    services.proposal_decide(proposal_id=proposal_id, actor=request.user, approve=approve, reason=form.cleaned_data["reason"])
-    messages.success(request, (_("Approved: %(number)s.") if approve else _("Rejected: %(number)s."))
-                     % {"number": complaint.number})
+    services.proposal_decide(
+        proposal_id=proposal_id, actor=request.user, approve=approve, reason=form.cleaned_data["reason"]
+    )
+    messages.success(
+        request,
+        (_("Approved: %(number)s.") if approve else _("Rejected: %(number)s."))
+        % {"number": complaint.number},
+    )
     return redirect(back)
 
 
@@ -335,18 +415,31 @@ def follow_up(request, complaint):
     def call(d):
         reached = d["reached"] == "yes"
         resolved = {"yes": True, "no": False}.get(d["resolved"])
-        services.follow_up_record(complaint_id=complaint.pk, actor=request.user, channel=d["channel"], reached=reached,
-                                  satisfaction=d["satisfaction"], resolved=resolved, comment=d["comment"])
+        services.follow_up_record(
+            complaint_id=complaint.pk,
+            actor=request.user,
+            channel=d["channel"],
+            reached=reached,
+            satisfaction=d["satisfaction"],
+            resolved=resolved,
+            comment=d["comment"],
+        )
 
-    return _submit(request, complaint, "follow_up", FollowUpForm(request.POST), call, _("Follow-up recorded."))
+    return _submit(
+        request, complaint, "follow_up", FollowUpForm(request.POST), call, _("Follow-up recorded.")
+    )
 
 
 @complaint_action
 def escalate(request, complaint):
     return _submit(
-        request, complaint, "escalate", ReasonRequiredForm(request.POST),
-        lambda d: services.complaint_escalate(complaint_id=complaint.pk, actor=request.user, reason=d["reason"],
-                                              expected_version=d["version"]),
+        request,
+        complaint,
+        "escalate",
+        ReasonRequiredForm(request.POST),
+        lambda d: services.complaint_escalate(
+            complaint_id=complaint.pk, actor=request.user, reason=d["reason"], expected_version=d["version"]
+        ),
         _("Complaint escalated to the supervisors."),
     )
 
@@ -362,9 +455,16 @@ def assign(request, complaint):
         form = AssignForm(request.POST, users=ui_selectors.assignable_users(complaint=complaint))
         success = _("Complaint assigned.")
     return _submit(
-        request, complaint, "assign", form,
-        lambda d: services.complaint_assign(complaint_id=complaint.pk, assignee_id=int(d["assignee"]), actor=request.user,
-                                            expected_version=d["version"]),
+        request,
+        complaint,
+        "assign",
+        form,
+        lambda d: services.complaint_assign(
+            complaint_id=complaint.pk,
+            assignee_id=int(d["assignee"]),
+            actor=request.user,
+            expected_version=d["version"],
+        ),
         success,
     )
 
@@ -387,8 +487,13 @@ def reveal(request, number: str):
     value, error = None, ""
     if form.is_valid():
         try:
-            value = services.pii_reveal(complaint_id=complaint.pk, actor=request.user, field=form.cleaned_data["field"],
-                                        reason=form.cleaned_data["reason"], ip=client_ip(request))
+            value = services.pii_reveal(
+                complaint_id=complaint.pk,
+                actor=request.user,
+                field=form.cleaned_data["field"],
+                reason=form.cleaned_data["reason"],
+                ip=client_ip(request),
+            )
         except DomainError as exc:
             error = exc.message
     else:
@@ -397,11 +502,20 @@ def reveal(request, number: str):
     if field not in ("phone", "email", "id_number"):
         raise Http404
     if getattr(request, "htmx", False):
-        return render(request, "desk/_pii_field.html", {
-            "complaint": complaint, "field": field, "revealed": value is not None,
-            "display": value if value is not None else _masked(request.user, complaint, field),
-            "can_reveal": value is None, "error": error, "reason": request.POST.get("reason", ""), "open": True,
-        })
+        return render(
+            request,
+            "desk/_pii_field.html",
+            {
+                "complaint": complaint,
+                "field": field,
+                "revealed": value is not None,
+                "display": value if value is not None else _masked(request.user, complaint, field),
+                "can_reveal": value is None,
+                "error": error,
+                "reason": request.POST.get("reason", ""),
+                "open": True,
+            },
+        )
     if error:
         messages.error(request, error)
         return redirect(_detail_url(complaint))

@@ -36,19 +36,41 @@ STAGES = (
 )
 # status → (customer-facing label, index of the current stage, explanation)
 CUSTOMER_STATUS = {
-    Status.REGISTERED: (gettext_lazy("Received"), 0,
-                        gettext_lazy("We have received your complaint and will accept it for handling shortly.")),
-    Status.ACKNOWLEDGED: (gettext_lazy("Accepted"), 1,
-                          gettext_lazy("A complaint handler is responsible for your complaint and will look into it.")),
-    Status.INVESTIGATING: (gettext_lazy("Being investigated"), 1,
-                           gettext_lazy("We are establishing what happened.")),
-    Status.AWAITING_APPROVAL: (gettext_lazy("Solution being prepared"), 2,
-                               gettext_lazy("We are preparing a solution for you.")),
-    Status.RESOLVING: (gettext_lazy("Solution being carried out"), 2,
-                       gettext_lazy("We have decided on a solution and are carrying it out.")),
-    Status.AWAITING_FOLLOW_UP: (gettext_lazy("Waiting for our follow-up call"), 3,
-                                gettext_lazy("We will contact you to check that the problem is solved.")),
-    Status.CLOSED: (gettext_lazy("Closed"), 5, gettext_lazy("Your complaint has been dealt with. Thank you for your patience.")),
+    Status.REGISTERED: (
+        gettext_lazy("Received"),
+        0,
+        gettext_lazy("We have received your complaint and will accept it for handling shortly."),
+    ),
+    Status.ACKNOWLEDGED: (
+        gettext_lazy("Accepted"),
+        1,
+        gettext_lazy("A complaint handler is responsible for your complaint and will look into it."),
+    ),
+    Status.INVESTIGATING: (
+        gettext_lazy("Being investigated"),
+        1,
+        gettext_lazy("We are establishing what happened."),
+    ),
+    Status.AWAITING_APPROVAL: (
+        gettext_lazy("Solution being prepared"),
+        2,
+        gettext_lazy("We are preparing a solution for you."),
+    ),
+    Status.RESOLVING: (
+        gettext_lazy("Solution being carried out"),
+        2,
+        gettext_lazy("We have decided on a solution and are carrying it out."),
+    ),
+    Status.AWAITING_FOLLOW_UP: (
+        gettext_lazy("Waiting for our follow-up call"),
+        3,
+        gettext_lazy("We will contact you to check that the problem is solved."),
+    ),
+    Status.CLOSED: (
+        gettext_lazy("Closed"),
+        5,
+        gettext_lazy("Your complaint has been dealt with. Thank you for your patience."),
+    ),
 }
 
 
@@ -75,21 +97,37 @@ def complaint_form(request):
             if form.cleaned_data["website"]:
                 # A bot filled in the invisible field: say nothing useful, store nothing.
                 form.add_error(None, _("Your complaint could not be sent. Please try again or call us."))
-            elif throttled(request, "public_form", limit=SUBMISSIONS_PER_WINDOW, window_seconds=SUBMISSION_WINDOW_SECONDS):
-                form.add_error(None, _("Too many complaints were sent from your connection. Please wait an hour or call us."))
+            elif throttled(
+                request, "public_form", limit=SUBMISSIONS_PER_WINDOW, window_seconds=SUBMISSION_WINDOW_SECONDS
+            ):
+                form.add_error(
+                    None,
+                    _("Too many complaints were sent from your connection. Please wait an hour or call us."),
+                )
             else:
                 d = form.cleaned_data
                 data = ComplaintInput(
-                    channel=Channel.WEB, category_code=d["category"], title=d["title"], description=d["description"],
-                    order_ref=d["order_ref"], attachments=d["attachments"],
-                    customer=CustomerInput(name=d["name"], phone=d["phone"], email=d["email"], special_group=d["priority"]),
+                    channel=Channel.WEB,
+                    category_code=d["category"],
+                    title=d["title"],
+                    description=d["description"],
+                    order_ref=d["order_ref"],
+                    attachments=d["attachments"],
+                    customer=CustomerInput(
+                        name=d["name"], phone=d["phone"], email=d["email"], special_group=d["priority"]
+                    ),
                 )
                 try:
                     complaint = services.complaint_register(data=data, actor=None)
                 except ValidationFailed as exc:
                     form.add_domain_error(exc)
                 except DomainError:
-                    form.add_error(None, _("Your complaint could not be registered just now. Please try again later or call us."))
+                    form.add_error(
+                        None,
+                        _(
+                            "Your complaint could not be registered just now. Please try again later or call us."
+                        ),
+                    )
                 else:
                     request.session[SESSION_KEY] = complaint.number
                     return redirect(_with_large(reverse("public:done"), large))
@@ -114,16 +152,24 @@ def status(request):
     refusal = ""
     code = 200
     if request.method == "POST":
-        if throttled(request, "public_status", limit=STATUS_LOOKUPS_PER_WINDOW, window_seconds=STATUS_WINDOW_SECONDS):
+        if throttled(
+            request, "public_status", limit=STATUS_LOOKUPS_PER_WINDOW, window_seconds=STATUS_WINDOW_SECONDS
+        ):
             form = PublicStatusForm()
             refusal = _("Too many attempts. Please wait 10 minutes and try again.")
             code = 429
         elif form.is_valid():
-            complaint = selectors.public_status(number=form.cleaned_data["number"],
-                                                phone_last4=form.cleaned_data["phone_last4"])
+            complaint = selectors.public_status(
+                number=form.cleaned_data["number"], phone_last4=form.cleaned_data["phone_last4"]
+            )
             if complaint is None:
-                form.add_error(None, _("We could not find a complaint with this tracking number and these phone digits. "
-                                       "Check both and try again."))
+                form.add_error(
+                    None,
+                    _(
+                        "We could not find a complaint with this tracking number and these phone digits. "
+                        "Check both and try again."
+                    ),
+                )
             else:
                 label, current, explanation = CUSTOMER_STATUS[complaint.status]
                 result = {
@@ -134,10 +180,15 @@ def status(request):
                     "explanation": explanation,
                     "closed": complaint.status == Status.CLOSED,
                     "stages": [
-                        {"label": s, "state": "done" if i < current else ("current" if i == current else "todo")}
+                        {
+                            "label": s,
+                            "state": "done" if i < current else ("current" if i == current else "todo"),
+                        }
                         for i, s in enumerate(STAGES)
                     ],
                 }
         else:
             code = 422
-    return render(request, "public/status.html", _ctx(request, form=form, result=result, refusal=refusal), status=code)
+    return render(
+        request, "public/status.html", _ctx(request, form=form, result=result, refusal=refusal), status=code
+    )
