@@ -34,8 +34,8 @@ CATEGORY_CODES = [code for code, _ in CATEGORIES]
 MOBILE = re.compile(r"^1(3\d|5[0-35-9]|7[0135-8]|8\d|9[1235689])\d{8}$")
 EMAIL = re.compile(r"^[a-z0-9._-]+@[a-z0-9.-]+\.[a-z]{2,}$")
 HAN = re.compile(r"[\u4e00-\u9fff]")
-# Outside quotations, a handler's summary never says "我" (only "我司").
-STRAY_FIRST_PERSON = re.compile(r"我(?!司)")
+# Outside quotations, a handler's summary never says "我" (only "我司") nor addresses "你们".
+STRAY_FIRST_PERSON = re.compile(r"我(?!司)|你们")
 
 
 def _generate(seed: int, n: int, **kwargs) -> list[ComplaintText]:

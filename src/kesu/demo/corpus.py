@@ -7,9 +7,12 @@ Complaints therefore span retail, e-commerce, logistics and finance.
 Everything here is standard library only and deterministic for a given ``random.Random``: the
 generators draw every choice from the instance they are given and never iterate over sets.
 
-Complaint texts are built compositionally.  Each category has several *scenario families*; a family
-owns its titles, narrative bodies, optional detail sentences, investigation findings, resolutions and
-cross-department tasks, written as ``str.format`` templates.  Slots (``{item}``, ``{d0}``, ``{order}``
+Complaint texts are built compositionally.  Each category has eight or more *scenario families*; a
+family owns its narrative bodies plus titles, optional detail sentences, investigation findings,
+resolutions and cross-department tasks, written as ``str.format`` templates (a "02|" prefix ties a
+template to bodies 0 and 2 so that title, story and finding agree).  Around the story the generator
+adds an opening and closing that suit the channel, the customer's history with the case, emotion
+graded by severity, and the demand.  Slots (``{item}``, ``{d0}``, ``{order}``
 ...) are filled lazily by :class:`_Slots`, so a template only pays for the slots it uses and a slot
 used twice in one complaint (title, description, root cause) keeps one value.  The narrative voice
 depends on the channel: web/app/email are the customer's own words ("我"), phone/visit/letter/api are
@@ -623,7 +626,7 @@ _DEMAND_FIRST = {
     "cancel": (
         "我要求取消{cancel_obj}。",
         "{cancel_obj}我不要了，马上给我取消。",
-        "请立即取消{cancel_obj}，不要再扣我钱。",
+        "请立即取消{cancel_obj}，别再拖了。",
         "我要取消{cancel_obj}，不想再跟你们打交道了。",
     ),
 }
@@ -645,6 +648,7 @@ _DEMAND_HANDLER = {
 
 # Finance complaints want fees back, not goods taken away.
 _DEMAND_FIRST_FIN = {
+    "cancel": ("请立即取消{cancel_obj}，不要再扣我钱。", "{cancel_obj}我不要了，马上停止扣款。"),
     "refund": (
         "多收的钱必须退给我。",
         "把多扣的费用全部退回来。",
@@ -653,6 +657,7 @@ _DEMAND_FIRST_FIN = {
     ),
 }
 _DEMAND_HANDLER_FIN = {
+    "cancel": ("{我}要求立即解除{cancel_obj}并停止扣款。", "{我}要求取消{cancel_obj}，不再产生任何费用。"),
     "refund": (
         "{我}要求退还多收费用。",
         "{我}要求退还已扣收的手续费及利息。",
@@ -1555,9 +1560,9 @@ _fam(
     sev=(1, 5, 4, 0),
     demand="refund:2 explanation:3 compensation:2",
     titles=(
-        "绑定了自动还款却显示逾期，被收滞纳金",
-        "还款已付款但账单显示未入账",
-        "还款日当天还款被算逾期，罚息{fee}",
+        "0|绑定了自动还款却显示逾期，被收滞纳金",
+        "1|还款已付款但账单显示未入账",
+        "2|还款日当天还款被算逾期，罚息{fee}",
     ),
     bodies=(
         "{主的}{card}开通了自动还款，{d1}却收到短信说逾期了，还扣了{fee}的违约金。查了借记卡，钱明明是够的。",
@@ -1700,13 +1705,13 @@ _fam(
     bodies=(
         "{主}{d0}买的{product}，{d1}师傅上门安装，{damage}。师傅说不是他的问题，拍拍屁股走了。",
         "{主属}家的{item}是{你们}派的师傅装的，装完第二天发现{damage}，找网点，网点说要走保险，拖了{ndays}没人管。",
-        "{主}{d1}请{你们}的师傅上门装{item}，师傅操作不规范，{damage}，楼下邻居家也被泡了。",
+        "{主}{d1}请{你们}的师傅上门装{item}，师傅操作不规范，{damage}，事后还不认账。",
     ),
     extras=(
         "维修装修的报价已经{amt_l}了。",
         "{我}有现场照片和视频。",
         "师傅当时还说“小问题，补补就行”。",
-        "邻居已经上门找{我}索赔了。",
+        "师傅走的时候连现场都没清理。",
     ),
     rants=("装个东西把家都拆了！",),
     causes=(
@@ -1807,9 +1812,10 @@ _fam(
     slots={"freq": ("一天打了十几个", "从早上八点打到晚上十点", "连着一周每天二十多个", "半夜十一点还在打")},
     titles=(
         "华启分期催收电话{freq}",
-        "逾期一天就被催收辱骂",
+        "01|逾期几天就被催收辱骂",
         "催收人员言语威胁，要求严肃处理",
-        "催收电话打到单位，影响工作",
+        "0|催收扬言通知单位，影响工作",
+        "2|已还清逾期款，催收电话仍不停",
     ),
     bodies=(
         "{主的}华启分期{d1}晚还了一天，当天就开始接到催收电话，{freq}。对方语气很冲，说“再不还就上门”，还说要通知{我}单位。",
@@ -1941,9 +1947,11 @@ _fam(
     sev=(2, 5, 3, 0),
     demand="apology:4 punish_staff:3 compensation:1",
     titles=(
-        "{courier}配送员态度恶劣，让自己下楼拿",
-        "配送员辱骂客户，还把东西扔在门口",
-        "配送员电话里大吼，要求道歉",
+        "0|{courier}配送员态度恶劣，让自己下楼拿",
+        "1|配送员辱骂客户，还把东西扔在门口",
+        "0|配送员电话里大吼，要求道歉",
+        "2|配送员骂骂咧咧，还说记住了家庭住址",
+        "{courier}配送员态度恶劣，要求处理",
     ),
     bodies=(
         "{主}{d1}在家等{item}，{courier}的配送员打电话让{我}下楼拿，{我}说家里有小孩走不开，对方说“不下来就退回去”，直接挂了。",
@@ -1953,7 +1961,7 @@ _fam(
     extras=(
         "{我}家门口有监控，全程都拍下来了。",
         "配送员的电话是{phone_tail}结尾的。",
-        "{我}一个人带孩子在家，真的有点害怕。",
+        "02|{我}一个人带孩子在家，真的有点害怕。",
     ),
     rants=("记住我家地址是什么意思？",),
     causes=(
@@ -2374,9 +2382,10 @@ _fam(
     sev=(3, 6, 1, 0),
     demand="explanation:3 apology:3",
     titles=(
-        "{store}自助收银不收现金，老人无法付款",
-        "老年客户坚持现金支付被拒",
-        "门店人工收银台关闭，老人只能用手机",
+        "0|{store}自助收银不收现金，老人无法付款",
+        "1|老年客户坚持现金支付被拒",
+        "0|门店人工收银台关闭，老人只能用手机",
+        "2|老人混合付款被拒，收银员让自己想办法",
     ),
     bodies=(
         "{主属}{kin}{d1}去{store}买菜，人工收银台只开了一个还排长队，店员让她去自助收银，可自助收银不收现金，老人最后东西都没买成。",
@@ -2411,7 +2420,7 @@ _fam(
         "{主}买{item}办的分期，每个月收到的账单字都很小，老花镜戴上也看不清，问能不能寄大字版，客服说“没有这个服务”。",
         "{主属}{kin}买的{item}说明书字太小，老人看不懂怎么用，希望提供大字版或者有人上门教一下。",
     ),
-    extras=("老年人也是你们的客户。", "{我}不想每次都找孩子帮忙。", "电子账单老人也不会看。"),
+    extras=("老年人也是{你们}的客户。", "{我}不想每次都找孩子帮忙。", "电子账单老人也不会看。"),
     causes=(("staff", "01|公司尚未建立大字版文书服务"), ("product", "2|商品资料未提供大字版本")),
     fixes=(
         "01|为客户制作大字版合同及账单，并安排专人电话讲解",
@@ -2433,9 +2442,10 @@ _fam(
     sev=(3, 6, 1, 0),
     demand="explanation:2 apology:3 compensation:1",
     titles=(
-        "老人住六楼无电梯，配送员拒绝送货上楼",
-        "独居老人购买的{item}被放在楼下",
-        "要求送货上楼被加收费用",
+        "0|老人住六楼无电梯，配送员拒绝送货上楼",
+        "0|独居老人购买的{item}被放在楼下",
+        "1|要求送货上楼被加收费用",
+        "2|备注“老人独居请送上楼”，配送员只送到楼下",
     ),
     bodies=(
         "{主属}{kin}一个人住，六楼没电梯，{d1}在{app}买的{item}，配送员放在一楼就走了，老人自己搬不上去，求邻居才搬上楼。",
@@ -2465,9 +2475,10 @@ _fam(
     demand="cancel:3 refund:3 explanation:2",
     slots={"cancel_obj": ("PLUS会员自动续费", "家电延保服务", "华启分期", "家电清洗套餐")},
     titles=(
-        "老人住院，子女代办退订被要求本人到场",
-        "父亲失能，家属无法代为取消{cancel_obj}",
-        "老人被诱导开通服务，家属要求退订",
+        "0|老人住院，子女代办退订被要求本人到场",
+        "12|老人失能，家属无法代为取消{cancel_obj}",
+        "1|老人被诱导开通{cancel_obj}，家属要求退订",
+        "2|家属持委托书办理退订被拒",
     ),
     bodies=(
         "{主属}{kin}年事已高，由{我}代为反映：{kin}{d0}被店员推销开了{cancel_obj}，现在住院了，{我}拿着身份证和病历去{store}要求取消，店员坚持要老人本人到场。",
@@ -2537,9 +2548,10 @@ _fam(
     demand="explanation:4 refund:2",
     slots={"allergen": ("花生", "乳制品", "麸质", "海鲜", "芒果", "坚果")},
     titles=(
-        "孩子{allergen}过敏，询问成分客服答不上来",
-        "过敏体质客户要求提供详细配料信息",
-        "商品页未标注含{allergen}",
+        "0|孩子{allergen}过敏，询问成分客服答不上来",
+        "1|过敏体质客户要求提供详细配料信息",
+        "02|商品页未标注含{allergen}",
+        "1|进口{item}没有中文过敏原提示",
     ),
     bodies=(
         "{主属}{child}对{allergen}严重过敏，{d1}想买{item}，页面配料表只有一张模糊的图片，问客服，客服说“应该不含吧”。",
@@ -2686,7 +2698,12 @@ _fam(
     sev=(3, 6, 1, 0),
     demand="refund:6 replacement:1 compensation:1",
     slots={"rot": ("一半都烂了", "有明显异味", "发霉长毛", "软塌出水", "颜色发黑", "已经化冻又重新冻上了")},
-    titles=("买的{item}到手{rot}", "生鲜{item}不新鲜，要求退款", "{item}{rot}，客服要求先拍视频"),
+    titles=(
+        "买的{item}到手{rot}",
+        "生鲜{item}不新鲜，要求退款",
+        "1|{item}{rot}，客服要求先拍视频",
+        "2|在{store}买的{item}当天就{rot}",
+    ),
     bodies=(
         "{主}{d1}在{app}买了{product}，{price}，{hour}送到，打开一看{rot}，根本没法吃。",
         "{主}给{kin}买的{item}，{d1}到的货，{rot}。客服让{我}拍照、称重、拍视频，折腾半天才给退一半。",
@@ -2796,7 +2813,12 @@ _fam(
     sev=(0, 3, 5, 3),
     demand="refund:4 explanation:3 compensation:2",
     slots={"issue": ("有结块和黑点", "冲泡后有异味", "罐底有不明杂质", "罐口密封铝膜破损", "颜色比平时深")},
-    titles=("{item}{issue}，宝宝喝了腹泻", "婴儿{item}质量问题，要求检测", "买的{item}{issue}，怀疑不是正品"),
+    titles=(
+        "0|{item}{issue}，宝宝喝了腹泻",
+        "婴儿{item}质量问题，要求检测",
+        "2|买的{item}{issue}，怀疑不是正品",
+        "1|{item}{issue}，要求退款并检测",
+    ),
     bodies=(
         "{主}{d0}在{app}买的{product}，打开发现{issue}。{child}喝了两天就开始拉肚子，{我}现在非常担心。",
         "{主}{d0}在{store}买的{item}，{issue}。{我}之前一直用这个牌子，从没出现过这种情况。",
@@ -2833,7 +2855,13 @@ _fam(
     ref="order",
     sev=(0, 3, 5, 2),
     demand="refund:5 compensation:3 explanation:1",
-    titles=("在自营店买到疑似假货{item}", "{item}防伪码查询显示已被查询过", "要求对疑似假冒{item}退一赔三"),
+    titles=(
+        "02|在自营店买到疑似假货{item}",
+        "0|{item}防伪码查询显示已被查询过",
+        "要求对疑似假冒{item}退一赔三",
+        "1|{store}买的{item}被专柜认定不是正品",
+        "2|{item}序列号在官网查不到",
+    ),
     bodies=(
         "{主}{d0}在{app}自营旗舰店买的{product}，跟专柜买的对比，做工、包装都不一样，防伪码查询显示“已被查询{times}”。",
         "{主}在{store}买的{item}，拿去品牌专柜验，专柜说不是他们的货。",
@@ -2978,7 +3006,12 @@ _fam(
             "一看就是被摔过",
         )
     },
-    titles=("收到的{item}{damage}", "{courier}运输破损，快递员不让验货", "{item}破损，换货要求先寄回"),
+    titles=(
+        "收到的{item}{damage}",
+        "1|{courier}运输破损，快递员不让验货",
+        "2|{item}破损，客服要求提供开箱视频",
+        "0|{courier}送来的{item}破损，配送员放下就走",
+    ),
     bodies=(
         "{主}{d1}收到{courier}送来的{product}，{damage}。配送员放下就走了，说“签收了就没事了”。",
         "{主}{d1}收到{item}，{damage}，{我}想当场验货，快递员说没时间，必须先签字。",
@@ -3041,9 +3074,10 @@ _fam(
     sev=(5, 6, 0, 0),
     demand="apology:3 explanation:3 compensation:1",
     titles=(
-        "未经同意放快递柜，还要收超时费",
-        "{item}被放驿站，没打电话也没短信",
-        "要求送货上门，配送员坚持放快递柜",
+        "0|未经同意放快递柜，还要收超时费",
+        "1|{item}被放驿站，没打电话也没短信",
+        "0|要求送货上门，配送员坚持放快递柜",
+        "2|送货上门变成让自己去驿站取",
     ),
     bodies=(
         "{主}下单时写了“请送货上门”，{courier}配送员没打电话就把{item}放进了快递柜，{我}出差回来已经超时，还要交超时费。",
@@ -3052,7 +3086,7 @@ _fam(
     ),
     extras=(
         "家里有老人行动不便，{我}特意备注了。",
-        "快递柜超时费虽然不多，但这是原则问题。",
+        "0|快递柜超时费虽然不多，但这是原则问题。",
         "{我}打电话给配送员，对方不接。",
     ),
     causes=(
@@ -3074,16 +3108,18 @@ _fam(
     sev=(2, 6, 2, 0),
     demand="refund:6 compensation:2",
     titles=(
-        "冷链配送{item}化冻，冰袋都是热的",
-        "生鲜{item}配送超时，到手不新鲜",
+        "0|冷链配送{item}化冻，冰袋都化了",
+        "0|生鲜{item}配送超时，到手不新鲜",
         "{courier}冷链断链，{item}全部变质",
+        "1|冷链泡沫箱破损，{item}到手常温",
+        "2|说好冷链配送，送来的是普通纸箱",
     ),
     bodies=(
         "{主}{d1}买的{product}，{courier}冷链配送，说好3小时送达，结果送了8个小时，到手冰袋全化了，{item}都软了。",
         "{主}在{app}买的{item}，收到时泡沫箱破了，里面一点冷气都没有。",
         "{主}订了{item}，送来的箱子根本不是冷链包装，就一个普通纸箱。",
     ),
-    extras=("天这么热，放8个小时肯定坏了。", "{我}拍了温度计的读数。", "说是冷链，价格也比普通配送贵。"),
+    extras=("0|天这么热，放8个小时肯定坏了。", "{我}拍了温度计的读数。", "说是冷链，价格也比普通配送贵。"),
     causes=(
         ("logistics_partner", "{courier}冷藏车辆制冷故障，途中未更换车辆"),
         ("staff", "仓库打包时冰袋数量不足"),
@@ -3129,7 +3165,11 @@ _fam(
     sev=(2, 5, 3, 0),
     demand="compensation:4 repair:2 apology:2",
     slots={"mess": ("磕掉了门框的漆", "把电梯轿厢划花了", "把墙角撞出一个坑", "把地板砸出凹痕")},
-    titles=("送{item}时{mess}", "大件送货上门收费，还损坏家里装修", "{courier}大件配送不规范，造成财产损失"),
+    titles=(
+        "02|送{item}时{mess}",
+        "1|大件送货上门收费，还损坏家里装修",
+        "{courier}大件配送不规范，造成财产损失",
+    ),
     bodies=(
         "{主}{d1}收{product}，两个配送师傅抬进门的时候{mess}，他们说“搬大件难免的”，就走了。",
         "{主}买的{item}送货上楼要额外收{amt_s}的搬楼费，下单时没说有这笔费用，而且搬的时候还{mess}。",
@@ -3155,13 +3195,18 @@ _fam(
     ref="order",
     sev=(3, 6, 1, 0),
     demand="explanation:3 compensation:2 replacement:2",
-    titles=("快递送错地址，{item}被别人签收", "{item}派送到另一个小区", "配送员送错楼栋，包裹找不回来"),
+    titles=(
+        "0|快递送错地址，{item}被别人签收",
+        "1|{item}派送到另一个小区",
+        "0|配送员送错楼栋，包裹找不回来",
+        "2|{item}被送到旧地址，下单选的是新地址",
+    ),
     bodies=(
         "{主}地址写的是{city}某小区3栋，{courier}配送员把{item}送到了13栋，被别人签收了，现在找不回来。",
         "{主}{d1}收到短信说{item}已送达，结果送到了隔壁小区同名的楼栋。",
         "{主的}{product}被送到了{我}以前的地址，可{我}下单时明明选的是新地址。",
     ),
-    extras=("下单地址截图{我}都有。", "配送员说是导航的问题。", "{我}自己去13栋一家一家问，没人承认。"),
+    extras=("下单地址截图{我}都有。", "01|配送员说是导航的问题。", "0|{我}自己去13栋一家一家问，没人承认。"),
     causes=(
         ("logistics_partner", "配送员投递时未核对楼栋号，错投"),
         ("staff", "地址簿默认地址切换逻辑错误，订单使用了旧地址"),
@@ -3179,7 +3224,12 @@ _fam(
     ref="order",
     sev=(2, 6, 3, 0),
     demand="refund:6 explanation:2 compensation:1",
-    titles=("退货{ndays}了退款还没到账", "{item}已退回仓库，退款一拖再拖", "退款显示“处理中”两周没动静"),
+    titles=(
+        "退货{ndays}了退款还没到账",
+        "0|{item}已退回仓库，退款一拖再拖",
+        "1|退款显示“处理中”两周没动静",
+        "2|门店退货说三到五天到账，两周没到",
+    ),
     bodies=(
         "{主}{d0}退的{product}，{courier}的物流显示{d1}已经签收入库了，可到现在退款{price}还没到账，客服说“财务在审核”。",
         "{主}申请退款已经{ndays}了，页面一直显示“退款处理中”，{我}问了{times}，每次都说48小时内到账。",
@@ -3226,7 +3276,7 @@ _fam(
     ),
     extras=(
         "商品页截图{我}都保存了。",
-        "法律规定的七天无理由，不是你们说不给就不给的。",
+        "法律规定的七天无理由，不是{你们}说不给就不给的。",
         "{我}没有使用过，东西都是全新的。",
     ),
     causes=(
@@ -3251,8 +3301,8 @@ _fam(
     demand="refund:3 explanation:3 compensation:1",
     titles=(
         "预约上门取件{times}，没人来",
-        "退货取件一直没人来，退货期快过了",
-        "取件员爽约还把订单标记为“客户取消”",
+        "12|退货取件一直没人来，退货期快过了",
+        "0|取件员爽约还把订单标记为“客户取消”",
     ),
     bodies=(
         "{主}{d0}申请退{item}，预约了上门取件，结果等了一天没人来，第二天再约又没来，现在订单显示“客户取消取件”。",
@@ -3313,7 +3363,13 @@ _fam(
     ref="order",
     sev=(3, 6, 1, 0),
     demand="refund:5 explanation:2",
-    titles=("线上买的{item}到{store}退货被拒", "门店拒绝为线上订单办理退换", "宣传线上线下同权益，门店不认"),
+    titles=(
+        "02|线上买的{item}到{store}退货被拒",
+        "0|门店拒绝为线上订单办理退换",
+        "0|宣传线上线下同权益，门店不认",
+        "1|换一家门店退货被拒：“哪里买的哪里退”",
+        "2|门店查不到订单，客服又推回门店",
+    ),
     bodies=(
         "{主}{d0}在{app}买的{item}，{你们}宣传“线上买、门店退”，{我}拿到{store}，店员说线上订单要寄回仓库。",
         "{主}在{store}买的{item}，想到另一家门店退，店员说“哪里买的哪里退”。",
@@ -3518,8 +3574,9 @@ _fam(
     demand="explanation:3 apology:3 punish_staff:2",
     titles=(
         "客服未核实身份就告知账单信息",
-        "家属来电就能查到持卡人分期账单",
+        "01|家属来电就能查到持卡人分期账单",
         "未经本人同意，客服向他人透露账户信息",
+        "2|他人冒充本人来电，客服透露欠款信息",
     ),
     bodies=(
         "{主}{d1}发现{我}的{kin}打{hotline}，只报了{我}的名字和手机号，客服就把{card}的账单金额、消费明细都说了。",
@@ -3527,10 +3584,11 @@ _fam(
         "{主的}前同事冒充{我}打电话，客服没有核实就告诉了他{我}的欠款情况。",
     ),
     extras=(
-        "这是{我}的个人隐私，你们凭什么告诉别人？",
+        "{我}认为这是个人隐私，不应该告诉任何第三方。",
         "这件事导致{我}家里闹得很不愉快。",
         "{我}要求调取那通电话的录音。",
     ),
+    rants=("这是我的个人隐私，你们凭什么告诉别人？",),
     causes=(
         ("staff", "客服未执行身份核验流程即透露账户信息，违反信息保护规定"),
         ("staff", "身份核验规则存在漏洞，仅凭姓名和手机号即可查询"),
@@ -3552,15 +3610,20 @@ _fam(
     demand="apology:3 punish_staff:3 explanation:2",
     titles=(
         "催收人员给通讯录亲友打电话",
-        "逾期后同事、亲戚都接到催收电话",
-        "催收电话打给了紧急联系人以外的人",
+        "0|逾期后同事、亲戚都接到催收电话",
+        "1|催收电话打给了紧急联系人以外的人",
+        "2|催收电话打到家中老人那里",
     ),
     bodies=(
         "{主的}华启分期逾期了几天，{d1}开始，{我}的同事、亲戚都接到了催收电话，对方把{我}欠钱的事说得清清楚楚。",
         "{主属}只留了{kin}作为紧急联系人，可催收打给了{我}的老板和前女友，这些号码{你们}是怎么拿到的？",
         "{主属}{kin}接到催收电话，对方说{我}欠了{price}不还，还说要起诉，老人吓得一晚上没睡。",
     ),
-    extras=("{我}从来没有授权你们读取通讯录。", "现在整个单位都知道了。", "{我}保留了亲友转发的通话截图。"),
+    extras=(
+        "{我}从来没有授权{你们}读取通讯录。",
+        "01|现在整个单位都知道了。",
+        "{我}保留了亲友转发的通话截图。",
+    ),
     rants=("你们这是违法的！",),
     causes=(
         ("third_party", "委外催收机构违规联系非紧急联系人，泄露客户债务信息"),
@@ -3587,7 +3650,7 @@ _fam(
     prod="营销短信",
     demand="explanation:3 apology:3 cancel:2",
     slots={"cancel_obj": ("营销短信", "营销电话")},
-    titles=("退订后仍收到营销短信", "每天接到推销电话，退订无效", "未经同意被推送营销信息"),
+    titles=("0|退订后仍收到营销短信", "1|每天接到推销电话，退订无效", "02|未经同意被推送营销信息"),
     bodies=(
         "{主}回复TD退订了{times}，还是天天收到{你们}的促销短信，有时候{hour}都在发。",
         "{主}{d1}又接到{你们}推销分期的电话，{我}已经说了不需要，还是一周打三四次。",
@@ -3654,7 +3717,7 @@ _fam(
     ref="order",
     sev=(0, 3, 5, 2),
     demand="punish_staff:4 apology:3",
-    titles=("配送员用收件电话加微信骚扰", "快递员记下地址后多次上门骚扰", "配送员私存客户信息并频繁联系"),
+    titles=("0|配送员用收件电话加微信骚扰", "1|快递员记下地址后多次上门骚扰", "配送员私存客户信息并频繁联系"),
     bodies=(
         "{主}{d1}收了一次{courier}的货，之后配送员就用{我}的手机号加{我}微信，不同意就每天打电话。",
         "{主属}是独居女性，{courier}的配送员送完{item}后又上门敲门好几次，说“顺路来看看”。",
@@ -3719,7 +3782,7 @@ _fam(
     ref="order",
     sev=(0, 1, 4, 5),
     demand="compensation:4 refund:3 explanation:1",
-    titles=("{item}漏电，家人被电到", "新买的{item}外壳带电", "{item}漏电跳闸，险些酿成事故"),
+    titles=("0|{item}漏电，家人被电到", "01|新买的{item}外壳带电", "2|{item}漏电跳闸，险些酿成事故"),
     bodies=(
         "{主}{d0}买的{product}，{d1}{kin}去碰{item}的时候被电了一下，手麻了好久，{我}用电笔一测外壳是带电的。",
         "{主属}家的{item}用了{ndays}，{我}擦拭外壳的时候被电了一下，赶紧拉了电闸，现在想想都后怕。",
@@ -3727,8 +3790,8 @@ _fam(
     ),
     extras=(
         "如果是小孩碰到后果不堪设想。",
-        "{我}已经去医院检查过了，病历都在。",
-        "电工的检测结果{我}拍了视频。",
+        "01|{我}已经去医院检查过了，病历都在。",
+        "2|电工的检测结果{我}拍了视频。",
     ),
     rants=("这是要出人命的！", "你们卖的东西是在拿人命开玩笑！"),
     causes=(
@@ -3759,9 +3822,9 @@ _fam(
     demand="compensation:6 apology:1",
     slots={"spot": ("生鲜区", "水产区", "入口处", "冷柜前", "卫生间门口")},
     titles=(
-        "在{store}{spot}滑倒摔伤",
-        "门店地面湿滑无警示，顾客摔倒骨折",
-        "{kin}在{store}摔伤，要求赔偿医药费",
+        "02|在{store}{spot}滑倒摔伤",
+        "01|门店地面湿滑无警示，顾客摔倒骨折",
+        "1|{kin}在{store}摔伤，要求赔偿医药费",
     ),
     bodies=(
         "{主}{d1}在{store}{spot}走着走着就滑倒了，地上全是水，没有任何警示牌，{我}手腕骨折。",
@@ -3773,6 +3836,7 @@ _fam(
         "{我}有医院的诊断证明。",
         "店里的监控应该都拍到了。",
         "事后门店只给了一个果篮。",
+        "1|老人现在还躺在医院里。",
     ),
     rants=("地上那么多水就没人管吗？",),
     causes=(
@@ -3799,9 +3863,9 @@ _fam(
     sev=(0, 1, 4, 5),
     demand="refund:3 compensation:4 explanation:1",
     titles=(
-        "{item}小零件脱落，孩子误吞送医",
+        "0|{item}小零件脱落，孩子误吞送医",
         "儿童玩具零件易脱落，存在窒息风险",
-        "{item}标注3岁以上但零件太小",
+        "2|{item}标注3岁以上但零件太小",
     ),
     bodies=(
         "{主}{d0}在{app}给{child}买了{product}，{d1}发现孩子把一个小零件放进了嘴里，差点吞下去，赶紧去了医院。",
@@ -3835,7 +3899,12 @@ _fam(
     sev=(0, 2, 4, 4),
     demand="compensation:5 refund:2 explanation:1",
     slots={"foreign": ("一根头发", "一小块玻璃碴", "一个金属钉", "一只虫子", "一段塑料绳", "一块碎骨头")},
-    titles=("{item}里吃出{foreign}", "食品异物，{item}中发现{foreign}", "在{store}买的{item}有异物"),
+    titles=(
+        "{item}里发现{foreign}",
+        "食品异物，{item}中发现{foreign}",
+        "2|在{store}买的{item}有异物",
+        "0|{item}里吃出{foreign}，差点划伤嘴",
+    ),
     bodies=(
         "{主}{d0}买的{product}，{d1}吃的时候吃出了{foreign}，差点划伤嘴。",
         "{主属}{child}吃{item}的时候，{我}发现里面有{foreign}，{我}当场就吓坏了。",
@@ -3871,13 +3940,23 @@ _fam(
     ref="order",
     sev=(0, 1, 4, 5),
     demand="refund:3 compensation:4 replacement:1",
-    titles=("{item}充电时冒烟起火", "{item}电池鼓包，险些引发火灾", "{item}充电发烫烧坏了床单"),
+    titles=(
+        "0|{item}充电时冒烟，烧坏了床单",
+        "1|{item}电池鼓包，险些引发火灾",
+        "2|在车里给{item}充电突然起火",
+        "02|{item}充电起火，要求赔偿",
+    ),
     bodies=(
         "{主}{d0}买的{product}，{d1}晚上充电时突然冒烟，{我}赶紧拔了插头，床单被烧了一个洞。",
         "{主的}{item}用了{ndays}，电池鼓起来把后盖都顶开了，{我}不敢再用。",
         "{主}{d1}在车里充{item}，突然就着火了，幸好{我}在车上，车座椅被烧坏了。",
     ),
-    extras=("如果是半夜睡着了，后果不敢想。", "烧坏的{item}{我}都保留着。", "{我}用的是原装充电器。"),
+    extras=(
+        "0|如果是半夜睡着了，后果不敢想。",
+        "烧坏的{item}{我}都保留着。",
+        "02|{我}用的是原装充电器。",
+        "1|{item}现在放在阳台上，{我}都不敢碰。",
+    ),
     rants=("这是要出人命的！",),
     causes=(
         ("product", "经厂家检测，电池电芯存在批次缺陷"),
@@ -3904,7 +3983,7 @@ _fam(
     sev=(0, 1, 4, 5),
     prod="门店货架",
     demand="compensation:6 apology:1",
-    titles=("{store}货架商品掉落砸伤顾客", "门店高处货物坠落砸中{child}", "门店货架倒塌，顾客受伤"),
+    titles=("01|{store}货架商品掉落砸伤顾客", "1|门店高处货物坠落砸中{child}", "2|门店货架倒塌，顾客受伤"),
     bodies=(
         "{主}{d1}在{store}挑东西，货架顶层的一箱{item}突然掉下来，砸到了{我}的肩膀。",
         "{主}{d1}带{child}在{store}逛，货架上的{item}掉下来砸到了孩子头上，起了个大包。",
@@ -3932,13 +4011,17 @@ _fam(
     sev=(0, 1, 4, 5),
     prod="门店扶梯/购物车",
     demand="compensation:5 explanation:2",
-    titles=("{store}扶梯夹伤{child}", "购物车轮子脱落，顾客被砸伤", "门店电动扶梯突然停止，顾客摔倒"),
+    titles=("0|{store}扶梯夹伤{child}", "1|购物车轮子脱落，顾客被砸伤", "2|门店电动扶梯突然停止，顾客摔倒"),
     bodies=(
         "{主}{d1}带{child}在{store}坐扶梯，孩子的鞋子被扶梯夹住，脚趾受伤。",
         "{主}{d1}在{store}推购物车，车轮突然脱落，车里的东西砸到了{我}的脚。",
         "{主}{d1}在{store}坐扶梯时扶梯突然急停，{我}摔倒在台阶上，膝盖受伤。",
     ),
-    extras=("扶梯旁边没有任何工作人员。", "医院的检查报告{我}都保存了。", "门店说要先等“保险公司来定损”。"),
+    extras=(
+        "02|扶梯旁边没有任何工作人员。",
+        "医院的检查报告{我}都保存了。",
+        "门店说要先等“保险公司来定损”。",
+    ),
     causes=(
         ("staff", "02|扶梯维保不到位，梳齿板异常未及时维修"),
         ("third_party", "02|扶梯维保单位未按期检修"),
@@ -4125,7 +4208,12 @@ _fam(
     ref="order",
     sev=(8, 3, 0, 0),
     demand="explanation:4 apology:1",
-    titles=("一个{item}用了三层包装，过度包装", "快递包装太多不环保", "网购{item}包装远超商品体积"),
+    titles=(
+        "02|一个{item}用了三层包装，过度包装",
+        "快递包装太多不环保",
+        "0|网购{item}包装远超商品体积",
+        "1|几样东西拆成四个包裹发",
+    ),
     bodies=(
         "{主}{d1}收到的{item}，外面一个大纸箱，里面又是泡沫又是气泡膜，{item}本身只有巴掌大。",
         "{主}买了几样东西，分成了四个包裹发，每个都用了大箱子。",
@@ -4403,6 +4491,27 @@ _COMP_PLANS: dict[str, tuple[tuple[str, ...], ...]] = {
     ),
     "cancel": (("refund",), ("fee_waiver",), (), ("refund", "points")),
 }
+# Families where the complaint is not about something the customer paid for: nothing to refund.
+_NO_PURCHASE = frozenset(
+    (
+        "marketing_spam",
+        "cctv_posted",
+        "store_noise",
+        "suggestion",
+        "lottery_rules",
+        "public_event",
+        "membership_upgrade",
+        "wheelchair_access",
+        "store_slip",
+        "shelf_fall",
+        "cart_escalator_injury",
+        "parking_fee",
+        "security_search",
+        "elder_mocked",
+        "store_rude",
+        "elderly_cash",
+    )
+)
 _STEP = {"low": 5, "medium": 10, "high": 50, "critical": 100}
 _MONEY_TYPES = ("refund", "replacement", "voucher", "fee_waiver", "value_added")
 
@@ -4424,8 +4533,14 @@ def _compensation(
             [] if rng.random() < 0.65 else [(_pick(rng, ("value_added", "points")), _amount(rng, severity))]
         )
     plan = list(_pick(rng, _COMP_PLANS[demand]))
-    if s.fam.finance:
+    fam = s.fam
+    if fam.finance:
         plan = [("fee_waiver" if t in ("refund", "voucher") and rng.random() < 0.6 else t) for t in plan]
+    else:  # fee waivers are a finance remedy; a case without a purchase has nothing to refund
+        purchase = fam.key not in _NO_PURCHASE
+        plan = [("refund" if purchase else "voucher") if t == "fee_waiver" else t for t in plan]
+        if not purchase:
+            plan = [("voucher" if t in ("refund", "replacement") else t) for t in plan]
     if severity == "low":
         plan = [("points" if t == "written_apology" and rng.random() < 0.7 else t) for t in plan]
     if severity in ("high", "critical") and not any(t in _MONEY_TYPES for t in plan):
@@ -4652,7 +4767,8 @@ def complaint_text(
                     break
 
     resp, cause = _pick(rng, fam.causes[bi])
-    root_cause = f"{_pick(rng, _CAUSE_LEAD)}{cause.format_map(s)}。"
+    cause = cause.format_map(s)
+    root_cause = (cause if cause.startswith("经") else _pick(rng, _CAUSE_LEAD) + cause) + "。"
     compensation = _compensation(rng, severity, demand, resp, s)
     if resp == "customer":
         resolution = _pick(rng, _CUSTOMER_FIXES)
