@@ -198,6 +198,14 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 KESU_WORKDAY_START = env.str("KESU_WORKDAY_START", default="09:00")
 KESU_WORKDAY_END = env.str("KESU_WORKDAY_END", default="18:00")
 
+# Cache: throttling counters and short-lived dashboard figures. Files under var/cache are shared by the
+# web workers of one machine; several web machines share KESU_CACHE_URL=redis://host:6379/1.
+CACHES = {
+    "default": env.cache_url("KESU_CACHE_URL", default=f"filecache://{DATA_DIR / 'cache'}"),
+}
+# Number of reverse proxies in front of Kesu that append to X-Forwarded-For (0: use REMOTE_ADDR).
+KESU_TRUSTED_PROXIES = env.int("KESU_TRUSTED_PROXIES", default=0)
+
 SESSION_COOKIE_AGE = env.int("KESU_SESSION_AGE", default=12 * 3600)
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True

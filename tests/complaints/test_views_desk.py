@@ -94,7 +94,7 @@ def test_dashboard_counts_and_my_overdue_complaints(client, handler):
     client.force_login(handler)
     response = client.get(reverse("desk:home"))
     cards = {c["queue"]: c["count"] for c in response.context["cards"]}
-    assert cards == {"mine": 2, "team": 2, "unassigned": 0, "overdue": 1}
+    assert cards == {"mine": 2, "team": 2, "unassigned": 0, "overdue": 1, "escalated": 0}
     assert [c.number for c in response.context["attention"]] == [late.number]
     chart = response.context["chart"]
     assert chart["series"][0]["data"][-1] == 2  # registered today

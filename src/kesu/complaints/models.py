@@ -292,6 +292,7 @@ class Complaint(models.Model):
             models.Index(fields=["-is_overdue", "next_due_at", "id"], name="cmp_open_all", condition=OPEN_Q),
             models.Index(fields=["-registered_at", "-id"], name="cmp_registered"),
             models.Index(fields=["status", "registered_at"], name="cmp_status_reg"),
+            models.Index(fields=["closed_at"], name="cmp_closed_at", condition=Q(closed_at__isnull=False)),
             models.Index(fields=["customer", "registered_at"], name="cmp_customer_reg"),
         ]
 

@@ -207,6 +207,7 @@ def queue_counts(*, user: User) -> dict[str, int]:
         "overdue": base.filter(is_overdue=True).count(),
         "unassigned": base.filter(assignee__isnull=True).count(),
         "approvals": pending_approvals(user=user).count(),
+        "escalated": base.filter(escalated=True).count(),
     }
     if can(user, Cap.HANDLE):
         counts["team"] = base.filter(department_id=user.department_id).count()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from functools import wraps
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
@@ -62,8 +63,14 @@ def _back(request: HttpRequest) -> str:
 
 
 def client_ip(request: HttpRequest) -> str | None:
-    # REMOTE_ADDR only: X-Forwarded-For is whatever the client wants it to be unless a trusted proxy
-    # rewrites it, and the reverse-proxy set-up (docs/operations.md) passes the real address through.
+    # X-Forwarded-For is whatever the client wants it to be, except for the entries our own proxies
+    # appended: with KESU_TRUSTED_PROXIES=N the N-th address from the right is the one the outermost
+    # trusted proxy saw. Without proxies, REMOTE_ADDR.
+    hops = settings.KESU_TRUSTED_PROXIES
+    if hops:
+        forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if a.strip()]
+        if len(forwarded) >= hops:
+            return forwarded[-hops]
     return request.META.get("REMOTE_ADDR") or None
 
 
