@@ -265,3 +265,18 @@ def public_status(*, number: str, phone_last4: str) -> Complaint | None:
     if complaint is None or not complaint.customer.phone_normalized.endswith(digits):
         return None
     return complaint
+
+
+def can_audit(user: User) -> bool:
+    return can(user, Cap.AUDIT)
+
+
+def pii_access_log(*, username: str = "", number: str = ""):
+    from kesu.complaints.models import PiiAccessLog
+
+    qs = PiiAccessLog.objects.select_related("user", "complaint").order_by("-at", "-id")
+    if username:
+        qs = qs.filter(user__username=username)
+    if number:
+        qs = qs.filter(complaint__number=number.upper())
+    return qs

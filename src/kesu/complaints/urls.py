@@ -2,7 +2,7 @@ from django.contrib.auth.decorators import login_required
 from django.urls import path
 from django.views.generic import RedirectView
 
-from kesu.complaints.views import desk, detail
+from kesu.complaints.views import audit, desk, detail
 from kesu.complaints.workflow import Action
 
 app_name = "desk"
@@ -23,6 +23,7 @@ urlpatterns = [
     path("desk/notifications/", desk.notifications, name="notifications"),
     path("desk/notifications/read/", desk.notifications_read, name="notifications_read"),
     path("desk/evidence/<int:evidence_id>/", desk.evidence_download, name="evidence_download"),
+    path("desk/audit/pii/", audit.pii_log, name="audit_pii"),
     # One complaint and its actions (each a small POST view).
     path("desk/c/<str:number>/", detail.detail, name="detail"),
     _transition("acknowledge", Action.ACKNOWLEDGE, "acknowledge"),
