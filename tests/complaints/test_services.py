@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 
 from kesu.common import clock
 from kesu.common.errors import ConcurrentEdit, NotPermitted, TransitionRefused, ValidationFailed
@@ -168,9 +169,12 @@ def test_intake_requires_capability(liaison):
 def test_invalid_transition_is_refused_with_reason_and_changes_nothing(handler):
     c = register(handler)
     before = Complaint.objects.get(pk=c.pk).version
-    with pytest.raises(TransitionRefused) as exc:
+    with translation.override("en"), pytest.raises(TransitionRefused) as exc:
         services.complaint_transition(complaint_id=c.pk, action="close", actor=handler)
-    assert "registered" in exc.value.message.lower()
+    assert exc.value.message == "Cannot close a complaint that is registered."
+    with translation.override("zh-hans"), pytest.raises(TransitionRefused) as exc:
+        services.complaint_transition(complaint_id=c.pk, action="close", actor=handler)
+    assert "已登记" in exc.value.message
     after = Complaint.objects.get(pk=c.pk)
     assert (after.status, after.version) == ("registered", before)
 

@@ -27,7 +27,8 @@ from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -37,6 +38,7 @@ from kesu.common import clock
 from kesu.common.errors import ConcurrentEdit, NotFound, NotPermitted, TransitionRefused, ValidationFailed
 from kesu.complaints import sla
 from kesu.complaints.models import (
+    OPEN_Q,
     Category,
     Channel,
     CompensationItem,
@@ -64,7 +66,6 @@ from kesu.complaints.models import (
 )
 from kesu.complaints.validation import check_text, check_upload, normalize_email, normalize_phone
 from kesu.complaints.workflow import (
-    OPEN_STATUSES,
     STAGE_MET_ON_ENTRY,
     STAGES_STARTED_ON_ENTRY,
     TRANSITIONS,
@@ -341,10 +342,20 @@ def _pick_team(category: Category) -> Department:
 
 
 def _least_loaded_handler(team: Department) -> User | None:
-    """The active handler of ``team`` with the fewest open complaints (ties: longest idle, then id)."""
+    """The active handler of ``team`` with the fewest open complaints (ties: lowest id).
+
+    The load is a per-handler subquery over open complaints only, so it runs on the partial index of
+    open complaints and does not grow with a handler's closed history."""
+    open_load = (
+        Complaint.objects.filter(OPEN_Q, assignee=OuterRef("pk"))
+        .order_by()
+        .values("assignee")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     return (
         User.objects.filter(is_active=True, department=team, role__in=HANDLER_ROLES)
-        .annotate(load=Count("assigned_complaints", filter=Q(assigned_complaints__status__in=OPEN_STATUSES)))
+        .annotate(load=Coalesce(Subquery(open_load), 0))
         .order_by("load", "pk")
         .first()
     )
