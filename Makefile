@@ -38,6 +38,9 @@ lint: install
 	$(UV) run --frozen ruff check src tests
 	$(UV) run --frozen ruff format --check src tests
 	$(UV) run --frozen lint-imports
+	# Type-checked so far: the desk's core (strict on services/selectors/sla/workflow) and triage.
+	$(UV) run --frozen mypy src/kesu/complaints/services.py src/kesu/complaints/selectors.py \
+		src/kesu/complaints/sla.py src/kesu/complaints/workflow.py src/kesu/common/*.py src/kesu/accounts
 
 bench: install
 	$(UV) run --frozen kesu bench $(BENCH_ARGS)

@@ -22,12 +22,19 @@ from kesu.complaints.models import (
     OPEN_Q,
     CompensationProposal,
     Complaint,
+    ComplaintEvent,
     DepartmentTask,
     Notification,
+    PiiAccessLog,
 )
 from kesu.complaints.workflow import Status
 
 QUEUES = ("mine", "team", "unassigned", "overdue", "escalated", "approvals", "all")
+
+
+def _dept(user: User) -> int:
+    """The user's department id; -1 (matches nothing) for users outside any department."""
+    return user.department_id if user.department_id is not None else -1
 
 
 def visible_complaints(user: User) -> QuerySet[Complaint]:
@@ -35,10 +42,10 @@ def visible_complaints(user: User) -> QuerySet[Complaint]:
     if can(user, Cap.READ_ALL):
         return qs
     if can(user, Cap.HANDLE):
-        return qs.filter(department_id=user.department_id)
+        return qs.filter(department_id=_dept(user))
     if can(user, Cap.ANSWER_TASKS):
         return qs.filter(
-            Exists(DepartmentTask.objects.filter(complaint=OuterRef("pk"), department_id=user.department_id))
+            Exists(DepartmentTask.objects.filter(complaint=OuterRef("pk"), department_id=_dept(user)))
         )
     return qs.none()
 
@@ -47,9 +54,9 @@ def can_view(user: User, complaint: Complaint) -> bool:
     if can(user, Cap.READ_ALL):
         return True
     if can(user, Cap.HANDLE):
-        return complaint.department_id == user.department_id
+        return complaint.department_id == _dept(user)
     if can(user, Cap.ANSWER_TASKS):
-        return DepartmentTask.objects.filter(complaint=complaint, department_id=user.department_id).exists()
+        return DepartmentTask.objects.filter(complaint=complaint, department_id=_dept(user)).exists()
     return False
 
 
@@ -65,8 +72,8 @@ def complaint_get(*, user: User, number: str) -> Complaint:
     return complaint
 
 
-def complaint_timeline(complaint: Complaint):
-    return complaint.events.select_related("actor").order_by("at", "id")
+def complaint_timeline(complaint: Complaint) -> QuerySet[ComplaintEvent]:
+    return ComplaintEvent.objects.filter(complaint=complaint).select_related("actor").order_by("at", "id")
 
 
 @dataclass(frozen=True)
@@ -120,7 +127,7 @@ def complaint_queue(
     if queue == "mine":
         qs = qs.filter(assignee=user)
     elif queue == "team":
-        qs = qs.filter(department_id=user.department_id)
+        qs = qs.filter(department_id=_dept(user))
     elif queue == "unassigned":
         qs = qs.filter(assignee__isnull=True)
     elif queue == "overdue":
@@ -210,7 +217,7 @@ def queue_counts(*, user: User) -> dict[str, int]:
         "escalated": base.filter(escalated=True).count(),
     }
     if can(user, Cap.HANDLE):
-        counts["team"] = base.filter(department_id=user.department_id).count()
+        counts["team"] = base.filter(department_id=_dept(user)).count()
     return counts
 
 
@@ -235,11 +242,11 @@ def pending_approvals(*, user: User) -> QuerySet[CompensationProposal]:
 def department_tasks_for(*, user: User, state: str = DepartmentTask.State.OPEN) -> QuerySet[DepartmentTask]:
     qs = DepartmentTask.objects.select_related("complaint", "department", "owner")
     if can(user, Cap.ANSWER_TASKS):
-        qs = qs.filter(department_id=user.department_id)
+        qs = qs.filter(department_id=_dept(user))
     elif can(user, Cap.READ_ALL):
         pass
     elif can(user, Cap.HANDLE):
-        qs = qs.filter(complaint__department_id=user.department_id)
+        qs = qs.filter(complaint__department_id=_dept(user))
     else:
         return qs.none()
     if state:
@@ -271,9 +278,7 @@ def can_audit(user: User) -> bool:
     return can(user, Cap.AUDIT)
 
 
-def pii_access_log(*, username: str = "", number: str = ""):
-    from kesu.complaints.models import PiiAccessLog
-
+def pii_access_log(*, username: str = "", number: str = "") -> QuerySet[PiiAccessLog]:
     qs = PiiAccessLog.objects.select_related("user", "complaint").order_by("-at", "-id")
     if username:
         qs = qs.filter(user__username=username)

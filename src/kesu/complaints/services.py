@@ -24,8 +24,10 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
@@ -139,7 +141,7 @@ def _bump(complaint: Complaint, *fields: str) -> None:
 
 
 def _event(
-    complaint: Complaint, kind: str, *, actor: User | None, at: dt.datetime, message: str = "", **extra
+    complaint: Complaint, kind: str, *, actor: User | None, at: dt.datetime, message: str = "", **extra: Any
 ) -> ComplaintEvent:
     return ComplaintEvent.objects.create(
         complaint=complaint,
@@ -171,7 +173,7 @@ def authority_limit(role: str) -> Decimal:
     return limit if limit is not None else Decimal("0")
 
 
-def _money(value) -> Decimal:
+def _money(value: object) -> Decimal:
     try:
         amount = Decimal(str(value)).quantize(Decimal("0.01"))
     except (InvalidOperation, ValueError):
@@ -813,7 +815,9 @@ def complaint_add_note(*, complaint_id: int, actor: User, text: str) -> Complain
         return _event(complaint, ComplaintEvent.Kind.NOTE, actor=actor, at=clock.now(), message=text)
 
 
-def evidence_add(*, complaint_id: int, actor: User, note: str = "", upload=None) -> Evidence:
+def evidence_add(
+    *, complaint_id: int, actor: User, note: str = "", upload: UploadedFile | None = None
+) -> Evidence:
     note = check_text(note, field="note", label=_("Note"), required=upload is None, max_chars=5000)
     original_name, content_type = check_upload(upload) if upload is not None else ("", "")
     with transaction.atomic():
@@ -828,7 +832,7 @@ def evidence_add(*, complaint_id: int, actor: User, note: str = "", upload=None)
             file=upload or "",
             original_name=original_name,
             content_type=content_type,
-            size=upload.size if upload is not None else 0,
+            size=(upload.size or 0) if upload is not None else 0,
             added_by=actor,
             added_at=at,
         )
@@ -1355,4 +1359,4 @@ def pii_reveal(*, complaint_id: int, actor: User, field: str, reason: str, ip: s
     PiiAccessLog.objects.create(
         user=actor, complaint=complaint, field=field, reason=reason, at=clock.now(), ip=ip
     )
-    return getattr(complaint.customer, field)
+    return str(getattr(complaint.customer, field))
