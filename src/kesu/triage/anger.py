@@ -74,11 +74,21 @@ class AngerDetector:
             score += min(flag_score, self.flag_cap)
             cues.extend(Cue("flag", f, -1, -1, self.flag_weights[f]) for f in flags if f in self.flag_weights)
         insult = False
-        for kind, matcher, cap in self.kinds:
-            seen: dict[str, Cue] = {}
-            for hit in matcher.find(text):
-                if hit.text not in seen:
-                    seen[hit.text] = Cue(kind, hit.text, hit.start, hit.end, hit.payload)
+        # A word inside a longer cue of another kind ("差" in "太差", "烦" in "不耐烦") is not counted
+        # twice: the longest cue at a place wins.
+        hits = [(kind, hit) for kind, matcher, _ in self.kinds for hit in matcher.find(text)]
+        hits.sort(key=lambda kh: (-(kh[1].end - kh[1].start), kh[1].start))
+        kept: dict[str, dict[str, Cue]] = {}
+        taken: list[tuple[int, int]] = []
+        for kind, hit in hits:
+            if any(s <= hit.start and hit.end <= e for s, e in taken):
+                continue
+            taken.append((hit.start, hit.end))
+            kept.setdefault(kind, {}).setdefault(
+                hit.text, Cue(kind, hit.text, hit.start, hit.end, hit.payload)
+            )
+        for kind, _, cap in self.kinds:
+            seen = kept.get(kind)
             if not seen:
                 continue
             total = sum(c.weight for c in seen.values())

@@ -15,7 +15,7 @@ from typing import Any
 
 # A negator just before a word ("没有泄露", "并未受伤", "不是质量问题") cancels it for detectors that
 # ask for it. Kept deliberately short: a wider window negates too much in Chinese.
-_NEGATION_TAIL = re.compile(r"(?:没有|没|并未|未曾|未|无|不是|并非|不存在|不算|别)$")
+_NEGATION_TAIL = re.compile(r"(?:没有人?|没人|无人|没|并未|未曾|未|无|不是|并非|不存在|不算|别)$")
 
 
 def trie_regex(words: Iterable[str]) -> str:
