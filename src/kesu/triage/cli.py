@@ -9,6 +9,7 @@
     kesu triage train FILE --out PATH  train the category model from confirmed examples (JSONL with
                                        "text" and "category")
     kesu lint-reply [--json] "回复" [--complaint "投诉原文"]
+    kesu lint-reply eval FILE [--json] metrics of reply coaching on labelled replies
 
 The engine (lexicons, jieba, model) is built once per process, so --jsonl is fast per line.
 """
@@ -194,6 +195,8 @@ def lint_main(argv: Sequence[str], stdout: IO[str] | None = None) -> int:
     from kesu.triage.reply import lint_reply
 
     out = stdout or sys.stdout
+    if argv and argv[0] == "eval":
+        return _eval_replies(list(argv[1:]), out)
     parser = argparse.ArgumentParser(prog="kesu lint-reply", description="Coach a reply to a complaint.")
     parser.add_argument("text", nargs="+")
     parser.add_argument("--json", action="store_true")
@@ -201,4 +204,24 @@ def lint_main(argv: Sequence[str], stdout: IO[str] | None = None) -> int:
     ns = parser.parse_args(list(argv))
     report = lint_reply(" ".join(ns.text), ReplyContext(complaint_text=ns.complaint))
     out.write((_dump(report.to_dict()) if ns.json else format_reply(report)) + "\n")
+    return 0
+
+
+def _eval_replies(args: list[str], out: IO[str]) -> int:
+    from kesu.triage.evaluate import evaluate_replies, format_reply_report, read_jsonl
+
+    parser = argparse.ArgumentParser(
+        prog="kesu lint-reply eval", description="Measure reply coaching on labelled replies."
+    )
+    parser.add_argument("file")
+    parser.add_argument("--json", action="store_true")
+    parser.add_argument("--errors", type=int, default=0, metavar="N")
+    ns = parser.parse_args(args)
+    report = evaluate_replies(read_jsonl(ns.file))
+    if ns.json:
+        out.write(_dump(report.to_dict()) + "\n")
+    else:
+        out.write(format_reply_report(report) + "\n")
+        for err in report.errors[: ns.errors]:
+            out.write(_dump(err) + "\n")
     return 0

@@ -215,3 +215,65 @@ def format_report(report: EvalReport) -> str:
     m = report.flag_micro
     lines.append(f"  {'all (micro)':<18} {m.precision:>8.3f} {m.recall:>7.3f} {m.tp:>4} {m.fp:>3} {m.fn:>3}")
     return "\n".join(lines)
+
+
+@dataclass
+class ReplyEvalReport:
+    n: int
+    findings: dict[str, PRF]
+    findings_micro: PRF
+    credits: dict[str, PRF]
+    credits_micro: PRF
+    errors: list[dict[str, Any]] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "n": self.n,
+            "findings": {k: _prf(v) for k, v in self.findings.items()},
+            "findings_micro": _prf(self.findings_micro),
+            "credits": {k: _prf(v) for k, v in self.credits.items()},
+            "credits_micro": _prf(self.credits_micro),
+        }
+
+
+def evaluate_replies(rows: Sequence[dict[str, Any]]) -> ReplyEvalReport:
+    """Run lint_reply on labelled replies ({"text", "findings": [codes], "credits": [codes]})."""
+    from kesu.triage.models import ReplyContext
+    from kesu.triage.reply import lint_reply
+
+    gold_f, pred_f, gold_c, pred_c, errors = [], [], [], [], []
+    for row in rows:
+        context = ReplyContext(complaint_text=row.get("complaint", ""))
+        report = lint_reply(row["text"], context)
+        found = sorted({f.code for f in report.findings})
+        credited = sorted({c.code for c in report.credits})
+        gold_f.append(row.get("findings", []))
+        pred_f.append(found)
+        gold_c.append(row.get("credits", []))
+        pred_c.append(credited)
+        if set(found) != set(row.get("findings", [])) or set(credited) != set(row.get("credits", [])):
+            errors.append(
+                {
+                    "id": row.get("id"),
+                    "text": row["text"][:60],
+                    "findings": [sorted(row.get("findings", [])), found],
+                    "credits": [sorted(row.get("credits", [])), credited],
+                }
+            )
+    findings, f_micro = flag_metrics(gold_f, pred_f)
+    credits, c_micro = flag_metrics(gold_c, pred_c)
+    return ReplyEvalReport(len(rows), findings, f_micro, credits, c_micro, errors)
+
+
+def format_reply_report(report: ReplyEvalReport) -> str:
+    lines = [f"replies: {report.n}", "", "findings            precision  recall   tp  fp  fn"]
+    for code, m in report.findings.items():
+        lines.append(f"  {code:<18} {m.precision:>8.3f} {m.recall:>7.3f} {m.tp:>4} {m.fp:>3} {m.fn:>3}")
+    m = report.findings_micro
+    lines.append(f"  {'all (micro)':<18} {m.precision:>8.3f} {m.recall:>7.3f} {m.tp:>4} {m.fp:>3} {m.fn:>3}")
+    lines += ["", "credits             precision  recall   tp  fp  fn"]
+    for code, m in report.credits.items():
+        lines.append(f"  {code:<18} {m.precision:>8.3f} {m.recall:>7.3f} {m.tp:>4} {m.fp:>3} {m.fn:>3}")
+    m = report.credits_micro
+    lines.append(f"  {'all (micro)':<18} {m.precision:>8.3f} {m.recall:>7.3f} {m.tp:>4} {m.fp:>3} {m.fn:>3}")
+    return "\n".join(lines)

@@ -66,8 +66,11 @@ class ReplyLinter:
         self.min_length = int(missing.get("min_length", 12))
         self.missing = {k: v for k, v in missing.items() if isinstance(v, dict)}
         self.empathy = Matcher({str(t): 1 for t in data["empathy_terms"]})
-        self.ownership = Matcher({str(t): 1 for t in data["ownership_terms"]})
+        ownership = {str(t): 1 for t in data["ownership_terms"]}
+        ownership.update({str(t): 0 for t in data.get("ownership_exclude") or []})
+        self.ownership = Matcher(ownership, [(str(p), 1) for p in data.get("ownership_patterns") or []])
         self.time = [re.compile(p) for p in data["time_patterns"]]
+        self.commitment = Matcher({str(t): 1 for t in data.get("commitment_terms") or []})
         self.credits = data["credits"]
         self.restating = [re.compile(p) for p in self.credits["restating"].get("patterns", [])]
         self.steps = [re.compile(p) for p in self.credits["steps"].get("patterns", [])]
@@ -162,10 +165,17 @@ class ReplyLinter:
     # --- presence checks and credits -------------------------------------------------------------
 
     def _has_time(self, text: str) -> re.Match[str] | None:
+        """The first time expression whose clause also commits to something ("今天下午5点前给您回电"),
+        not a time that only describes the past or a rule ("超过七天了", "上周五那笔")."""
         for rx in self.time:
-            m = rx.search(text)
-            if m:
-                return m
+            for m in rx.finditer(text):
+                if text[max(0, m.start() - 1) : m.start()] == "上":
+                    continue
+                left = max(text.rfind(p, 0, m.start()) for p in ",，。!！?？;；")
+                rights = [i for i in (text.find(p, m.end()) for p in ",，。!！?？;；") if i >= 0]
+                clause = text[left + 1 : min(rights) if rights else len(text)]
+                if next(self.commitment.find(clause), None) is not None:
+                    return m
         return None
 
     def lint(self, text: str | bytes | None, context: ReplyContext | None = None) -> ReplyReport:
@@ -188,7 +198,7 @@ class ReplyLinter:
         credits: list[Finding] = []
 
         empathy = list(self.empathy.find(text))
-        ownership = list(self.ownership.find(text))
+        ownership = [h for h in self.ownership.find(text) if h.payload]
         time_match = self._has_time(text)
         presence = {"empathy": empathy, "ownership": ownership}
         long_enough = len(text) >= self.min_length
