@@ -72,9 +72,8 @@ def bench_similar(n_docs: int, queries: int = 200, k: int = 10, seed: int = 0) -
     rng = random.Random(seed)
     index = SimilarIndex()
     source = texts()
-    categories = [
-        json.loads(line)["category"] for line in open(DATA / "eval_complaints.jsonl", encoding="utf-8")
-    ]
+    with open(DATA / "eval_complaints.jsonl", encoding="utf-8") as fh:
+        categories = [json.loads(line)["category"] for line in fh if line.strip()]
     segmented = [index.terms(t) for t in source]
     vocab = sorted({w for terms in segmented for w in terms})
     cases, terms = [], []
