@@ -64,20 +64,18 @@ def _ratio() -> float:
 def start_stages(complaint: Complaint, stages: tuple[str, ...], *, at: dt.datetime) -> None:
     """(Re)start ``stages`` for ``complaint`` from ``at``. Caller holds the complaint's row lock."""
     ratio = _ratio()
+    existing = {d.stage: d for d in StageDeadline.objects.filter(complaint=complaint, stage__in=stages)}
+    fresh = []
     for stage in stages:
         warn, due = _deadline(complaint.sla_policy, stage, at, ratio)
-        StageDeadline.objects.update_or_create(
-            complaint=complaint,
-            stage=stage,
-            defaults={
-                "started_at": at,
-                "warn_at": warn,
-                "due_at": due,
-                "warned_at": None,
-                "overdue_at": None,
-                "met_at": None,
-            },
-        )
+        row = existing.get(stage)
+        if row is None:
+            fresh.append(StageDeadline(complaint=complaint, stage=stage, started_at=at, warn_at=warn, due_at=due))
+            continue
+        row.started_at, row.warn_at, row.due_at = at, warn, due
+        row.warned_at = row.overdue_at = row.met_at = None
+        row.save(update_fields=["started_at", "warn_at", "due_at", "warned_at", "overdue_at", "met_at"])
+    StageDeadline.objects.bulk_create(fresh)
     _summarise(complaint)
 
 
