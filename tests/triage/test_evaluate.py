@@ -44,3 +44,12 @@ def test_evaluate_runs_the_engine_and_formats():
     text = format_report(report)
     assert "macro-F1" in text
     assert "legal_threat" in text
+
+
+def test_cross_validation_trains_on_the_other_folds():
+    from kesu.triage.evaluate import cross_validate, read_jsonl
+
+    rows = read_jsonl("data/triage/dev_complaints.jsonl")
+    report = cross_validate(rows, folds=2, threshold=0.0)
+    assert report.n == len(rows)
+    assert 0.0 <= report.macro_f1 <= 1.0

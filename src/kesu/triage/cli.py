@@ -151,8 +151,24 @@ def _eval(args: list[str], out: IO[str]) -> int:
     )
     parser.add_argument("--model")
     parser.add_argument("--no-model", action="store_true")
+    parser.add_argument(
+        "--cv", type=int, default=0, metavar="K", help="k-fold: train a model on the other folds"
+    )
+    parser.add_argument(
+        "--threshold", type=float, default=None, help="model probability needed (with --cv or --model)"
+    )
     ns = parser.parse_args(args)
-    report = evaluate(read_jsonl(ns.file), _engine(ns.model, ns.no_model))
+    rows = read_jsonl(ns.file)
+    if ns.cv:
+        from kesu.triage.evaluate import cross_validate
+
+        report = cross_validate(rows, folds=ns.cv, threshold=0.6 if ns.threshold is None else ns.threshold)
+    elif ns.model and ns.threshold is not None:
+        from kesu.triage.engine import Engine
+
+        report = evaluate(rows, Engine(model_path=ns.model, model_threshold=ns.threshold))
+    else:
+        report = evaluate(rows, _engine(ns.model, ns.no_model))
     if ns.json:
         out.write(_dump(report.to_dict()) + "\n")
     else:
