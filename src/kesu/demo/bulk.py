@@ -1,8 +1,8 @@
 """Bulk demo load for benchmarks: a million complaints in minutes.
 
 Unlike loader.py this path does not go through the services (a million complaints × a dozen service
-calls would take hours); it writes rows with ``bulk_create`` in chunks, keeping what the rest of Kesu
-relies on:
+calls would take hours); it writes rows in chunks of 10,000 complaints, one transaction each, keeping
+what the rest of Kesu relies on:
 
 - numbers TS-YYYYMMDD-NNNN are unique, sequential per day in registration order, and DailySequence
   holds each day's last number so that complaints registered later do not collide;
@@ -18,13 +18,21 @@ relies on:
   database sequences are reset afterwards.
 
 Texts come from a pool of generated complaints (corpus.complaint_text), sampled with replacement.
+
+Rows are inserted with ``executemany`` on column lists taken from the models' fields rather than with
+``bulk_create``: at this volume bulk_create spends about 80 % of the load building model instances and
+compiling every value into SQL (measured on SQLite: ~1,400 complaints/s with bulk_create against ~5,000
+with executemany). Values are adapted with the connection's own operations, so the same code runs
+on SQLite and PostgreSQL.
 """
 
 from __future__ import annotations
 
 import array
 import bisect
+import contextlib
 import datetime as dt
+import itertools
 import math
 import random
 import time
@@ -32,9 +40,10 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
+from types import SimpleNamespace
 
 from django.core.management.color import no_style
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.db.models import Count, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -51,11 +60,15 @@ from kesu.complaints.models import (
     DailySequence,
     DeskSettings,
     SlaPolicy,
-    Stage,
     StageDeadline,
 )
-from kesu.complaints.workflow import Status
+from kesu.complaints.models import Stage as StageChoices
+from kesu.complaints.workflow import Status as StatusChoices
 from kesu.demo import corpus, loader
+
+# Plain strings, not TextChoices members: the values go straight to the database driver.
+Status = SimpleNamespace(**{m.name: m.value for m in StatusChoices})
+Stage = SimpleNamespace(**{m.name: m.value for m in StageChoices})
 
 CHUNK = 10_000
 TEXT_POOL = 20_000
@@ -73,44 +86,84 @@ _PATH = [
 _ACTION_INTO = {
     Status.ACKNOWLEDGED: "acknowledge",
     Status.INVESTIGATING: "start_investigation",
-    Status.AWAITING_APPROVAL: "request_approval",
     Status.AWAITING_FOLLOW_UP: "resolve",
     Status.CLOSED: "close",
 }
+_MET_ON = {
+    Stage.ACKNOWLEDGE: Status.ACKNOWLEDGED,
+    Stage.FIRST_RESPONSE: Status.INVESTIGATING,
+    Stage.RESOLVE: Status.AWAITING_FOLLOW_UP,
+}
 _MOBILE_PREFIXES = (
-    "130",
-    "131",
-    "132",
-    "133",
-    "135",
-    "136",
-    "137",
-    "138",
-    "139",
-    "150",
-    "151",
-    "152",
-    "155",
-    "156",
-    "157",
-    "158",
-    "159",
-    "177",
-    "180",
-    "181",
-    "182",
-    "183",
-    "185",
-    "186",
-    "187",
-    "188",
-    "189",
-    "198",
-    "199",
-)
+    "130", "131", "132", "133", "135", "136", "137", "138", "139", "150", "151", "152", "155", "156", "157",
+    "158", "159", "177", "180", "181", "182", "183", "185", "186", "187", "188", "189", "198", "199",
+)  # fmt: skip
 _TIERS = ("regular", "silver", "gold", "platinum", "diamond")
 _SPECIALS = ("", "elderly", "disabled")
 _SAT_BASE = {"low": 4.4, "medium": 4.05, "high": 3.6, "critical": 3.25}
+# Plain strings (not the TextChoices members) go to the database driver.
+_K = {k: str(ComplaintEvent.Kind(k).value) for k in ComplaintEvent.Kind.values}
+_ESCALATION_RATE = {"low": 0.01, "medium": 0.02, "high": 0.08, "critical": 0.25}
+
+COMPLAINT_FIELDS = (
+    "id", "number", "channel", "category", "severity", "customer", "title", "description", "product",
+    "order_ref", "demand", "underlying_need", "status", "escalated", "department", "assignee", "sla_policy",
+    "next_due_at", "sla_warning", "is_overdue", "is_repeat", "root_cause", "responsibility", "resolution",
+    "compensation_cost", "satisfaction", "reopen_count", "first_contact_resolution", "registered_at",
+    "acknowledged_at", "resolved_at", "closed_at", "registered_by", "version", "updated_at",
+)  # fmt: skip
+EVENT_FIELDS = ("id", "complaint", "at", "actor", "kind", "from_status", "to_status", "message", "data")
+CUSTOMER_FIELDS = (
+    "id", "name", "phone", "phone_normalized", "email", "email_normalized", "id_number", "tier",
+    "special_group", "created_at",
+)  # fmt: skip
+DEADLINE_FIELDS = (
+    "id",
+    "complaint",
+    "stage",
+    "started_at",
+    "warn_at",
+    "due_at",
+    "warned_at",
+    "overdue_at",
+    "met_at",
+)
+
+
+class _Inserter:
+    """INSERT rows given as sequences in the order of ``names`` (model field names)."""
+
+    def __init__(self, model: type[models.Model], names: tuple[str, ...]):
+        fields = [model._meta.get_field(n) for n in names]
+        qn = connection.ops.quote_name
+        columns = ", ".join(qn(f.column) for f in fields)  # type: ignore[union-attr]
+        placeholders = ", ".join(["%s"] * len(fields))
+        self.sql = f"INSERT INTO {qn(model._meta.db_table)} ({columns}) VALUES ({placeholders})"  # noqa: S608
+        self.adapters = [_adapter(f) for f in fields]
+        self.adapted = [i for i, a in enumerate(self.adapters) if a is not None]
+
+    def __call__(self, cursor, rows: list[list]) -> None:
+        if not rows:
+            return
+        adapters, adapted = self.adapters, self.adapted
+        for row in rows:
+            for i in adapted:
+                if row[i] is not None:
+                    row[i] = adapters[i](row[i])  # type: ignore[misc]
+        cursor.executemany(self.sql, rows)
+
+
+def _adapter(field) -> Callable | None:
+    ops = connection.ops
+    if isinstance(field, models.DateTimeField):
+        if connection.vendor == "sqlite":
+            # What SQLite's adapt_datetimefield_value does (UTC, naive, str), without its checks.
+            utc = dt.UTC
+            return lambda v: str(v.astimezone(utc).replace(tzinfo=None))
+        return ops.adapt_datetimefield_value
+    if isinstance(field, models.JSONField):
+        return lambda v: ops.adapt_json_value(v, field.encoder)
+    return None
 
 
 @dataclass
@@ -131,8 +184,8 @@ def _phone(i: int) -> str:
     return f"{prefix}{(i // len(_MOBILE_PREFIXES) * 7919 + 13_572_468) % 100_000_000:08d}"
 
 
-def _next_ids(*models) -> list[int]:
-    return [(m.objects.aggregate(m=Max("pk"))["m"] or 0) + 1 for m in models]
+def _next_ids(*model_classes) -> list[int]:
+    return [(m.objects.aggregate(m=Max("pk"))["m"] or 0) + 1 for m in model_classes]
 
 
 class _Loader:
@@ -163,6 +216,14 @@ class _Loader:
         self.registered_msg = {
             ch: _("Registered via %(channel)s") % {"channel": Channel(ch).label} for ch in Channel.values
         }
+        self.stage_label = {s: str(StageChoices(s).label) for s in StageChoices.values}
+        self.insert_complaints = _Inserter(Complaint, COMPLAINT_FIELDS)
+        self.insert_events = _Inserter(ComplaintEvent, EVENT_FIELDS)
+        self.insert_customers = _Inserter(Customer, CUSTOMER_FIELDS)
+        self.insert_deadlines = _Inserter(StageDeadline, DEADLINE_FIELDS)
+        self.insert_links = _Inserter(
+            Complaint.earlier_complaints.through, ("from_complaint", "to_complaint")
+        )
 
     # ---- pools
 
@@ -176,15 +237,14 @@ class _Loader:
         cats = [c for c, _n in corpus.CATEGORIES]
         categories = self.rng.choices(cats, weights=[corpus.CATEGORY_WEIGHTS[c] for c in cats], k=size)
         loader.ensure_coverage(categories, cats, list(range(size)))
+        today = timezone.localdate(self.now)
         self.texts = []
         for ch, cat in zip(channels, categories, strict=True):
-            text = corpus.complaint_text(
-                self.rng, channel=ch, category=cat, today=timezone.localdate(self.now)
-            )
+            text = corpus.complaint_text(self.rng, channel=ch, category=cat, today=today)
             self.texts.append((ch, text, self._compensation(text)))
-        self.customer_pool = [corpus.customer(self.rng) for _ in range(min(self.count, CUSTOMER_POOL) or 1)]
+        self.customer_pool = [corpus.customer(self.rng) for _i in range(min(self.count, CUSTOMER_POOL) or 1)]
         self.progress(
-            f"  text pool of {len(self.texts)} complaints and {len(self.customer_pool)} customer profiles "
+            f"  text pool of {len(self.texts):,} complaints and {len(self.customer_pool):,} customer profiles "
             f"generated in {time.monotonic() - t0:.1f} s"
         )
 
@@ -212,9 +272,8 @@ class _Loader:
         total = sum(weights)
         raw = [self.count * w / total for w in weights]
         counts = [int(r) for r in raw]
-        for i in sorted(range(len(days)), key=lambda i: raw[i] - counts[i], reverse=True)[
-            : self.count - sum(counts)
-        ]:
+        short = self.count - sum(counts)
+        for i in sorted(range(len(days)), key=lambda i: raw[i] - counts[i], reverse=True)[:short]:
             counts[i] += 1
         return list(zip(days, counts, strict=True))
 
@@ -223,10 +282,12 @@ class _Loader:
         tz = timezone.get_default_timezone()
         rng, out = self.rng, []
         n_texts = len(self.texts)
+        cum = {ch: list(itertools.accumulate(w)) for ch, w in loader._HOURS.items()}
+        midnight = dt.datetime.combine(day, dt.time(0, 0), tzinfo=tz)
         for _i in range(k):
             ti = rng.randrange(n_texts)
-            hour = rng.choices(range(24), weights=loader._HOURS[self.texts[ti][0]])[0]
-            moment = dt.datetime.combine(day, dt.time(hour, rng.randrange(60), rng.randrange(60)), tzinfo=tz)
+            hour = rng.choices(range(24), cum_weights=cum[self.texts[ti][0]])[0]
+            moment = midnight + dt.timedelta(hours=hour, seconds=rng.randrange(3600))
             moment = min(max(moment, self.start), self.end)
             out.append((moment, ti))
         out.sort(key=lambda x: x[0])
@@ -237,16 +298,9 @@ class _Loader:
     def run(self) -> BulkStats:
         started = time.monotonic()
         self._pools()
-        complaint_id, customer_id, event_id, deadline_id = _next_ids(
-            Complaint, Customer, ComplaintEvent, StageDeadline
-        )
-        self.complaint_id, self.customer_id, self.event_id, self.deadline_id = (
-            complaint_id,
-            customer_id,
-            event_id,
-            deadline_id,
-        )
-        self.first_customer_id = customer_id
+        ids = _next_ids(Complaint, Customer, ComplaintEvent, StageDeadline)
+        self.complaint_id, self.customer_id, self.event_id, self.deadline_id = ids
+        self.first_customer_id = self.customer_id
         # Tier and special group of the customers created so far, by id - first id (1 byte each).
         self.customer_tier = array.array("b")
         self.customer_special = array.array("b")
@@ -257,22 +311,23 @@ class _Loader:
         pending: list[tuple[dt.datetime, int, str]] = []  # (moment, text index, number)
         done = 0
         last_report = time.monotonic()
-        for day, k in self._days():
-            if not k:
-                continue
-            for n, (moment, ti) in enumerate(self._day_times(day, k), start=1):
-                pending.append((moment, ti, f"TS-{day:%Y%m%d}-{n:04d}"))
-            sequences.append(DailySequence(day=day, last=k))
-            while len(pending) >= CHUNK:
-                self._write(pending[:CHUNK])
-                del pending[:CHUNK]
-                done += CHUNK
-                if time.monotonic() - last_report > 3:
-                    last_report = time.monotonic()
-                    self._report(done, started)
-        if pending:
-            self._write(pending)
-            done += len(pending)
+        with _fast_sqlite():
+            for day, k in self._days():
+                if not k:
+                    continue
+                for n, (moment, ti) in enumerate(self._day_times(day, k), start=1):
+                    pending.append((moment, ti, f"TS-{day:%Y%m%d}-{n:04d}"))
+                sequences.append(DailySequence(day=day, last=k))
+                while len(pending) >= CHUNK:
+                    self._write(pending[:CHUNK])
+                    del pending[:CHUNK]
+                    done += CHUNK
+                    if time.monotonic() - last_report > 5:
+                        last_report = time.monotonic()
+                        self._report(done, started)
+            if pending:
+                self._write(pending)
+                done += len(pending)
         self._report(done, started)
         with transaction.atomic():
             DailySequence.objects.bulk_create(
@@ -303,21 +358,20 @@ class _Loader:
                 for sql in statements:
                     cursor.execute(sql)
 
-    def _customer_for(self, moment: dt.datetime, customers: list[Customer]) -> tuple[int, int | None]:
+    def _customer_for(self, moment: dt.datetime, customers: list[list]) -> tuple[int, int | None]:
         """(customer id, earlier complaint id if this is a repeat complaint)."""
         rng = self.rng
         roll = rng.random()
-        if roll < 0.078 and self.window:
-            earlier_at, cust_id, earlier = self.window[-1 - rng.randrange(min(len(self.window), 2000))]
-            if moment - earlier_at < dt.timedelta(days=self.window_days - 1):
+        if roll < 0.078:
+            first = bisect.bisect_left(self.window, (moment - dt.timedelta(days=self.window_days - 1),))
+            first = max(first, len(self.window) - 2000)
+            if first < len(self.window):
+                _at, cust_id, earlier = self.window[rng.randrange(first, len(self.window))]
                 return cust_id, earlier
         elif roll < 0.11 and self.customer_id - self.first_customer_id > 100:
             # A customer from long ago: known, and (almost always) not a repeat.
-            old = rng.randrange(
-                self.first_customer_id,
-                self.first_customer_id + (self.customer_id - self.first_customer_id) // 2,
-            )
-            return old, None
+            seen = self.customer_id - self.first_customer_id
+            return self.first_customer_id + rng.randrange(seen // 2), None
         profile = self.customer_pool[rng.randrange(len(self.customer_pool))]
         cid = self.customer_id
         self.customer_id += 1
@@ -328,17 +382,7 @@ class _Loader:
         phone = _phone(cid)
         tier, special = profile.get("tier") or "regular", profile.get("special_group") or ""
         customers.append(
-            Customer(
-                id=cid,
-                name=profile["name"],
-                phone=phone,
-                phone_normalized=phone,
-                email=email,
-                email_normalized=email.lower(),
-                tier=tier,
-                special_group=special,
-                created_at=moment,
-            )
+            [cid, profile["name"], phone, phone, email, email.lower(), "", tier, special, moment]
         )
         self.customer_tier.append(_TIERS.index(tier))
         self.customer_special.append(_SPECIALS.index(special))
@@ -346,16 +390,17 @@ class _Loader:
 
     def _customer_meta(self, cust_id: int) -> tuple[str, str]:
         i = cust_id - self.first_customer_id
+        if i < 0:  # a customer from before this load
+            return "regular", ""
         return _TIERS[self.customer_tier[i]], _SPECIALS[self.customer_special[i]]
 
     def _write(self, chunk: list[tuple[dt.datetime, int, str]]) -> None:
         rng, now = self.rng, self.now
-        customers: list[Customer] = []
-        complaints: list[Complaint] = []
-        events: list[ComplaintEvent] = []
-        deadlines: list[StageDeadline] = []
-        links = []
-        Link = Complaint.earlier_complaints.through
+        customers: list[list] = []
+        complaints: list[list] = []
+        events: list[list] = []
+        deadlines: list[list] = []
+        links: list[list] = []
         cutoff = chunk[0][0] - dt.timedelta(days=self.window_days)
         del self.window[: bisect.bisect_left(self.window, (cutoff,))]
         for moment, ti, number in chunk:
@@ -368,92 +413,68 @@ class _Loader:
             handler = self.handlers[team][rng.randrange(len(self.handlers[team]))]
             prof = self.profile_of[handler]
             age = (now - moment).total_seconds() / 86400
-            status = loader.target_status(rng, age)
             policy = self._policy(self.categories[text.category], text.severity, tier, bool(special))
-            c = Complaint(
+            c = _Complaint(
                 id=pk,
                 number=number,
                 channel=channel,
-                category_id=self.categories[text.category],
                 severity=text.severity,
-                customer_id=cust_id,
-                title=text.title[:120],
-                description=text.description,
-                product=text.product[:120],
-                order_ref=text.order_ref[:60],
-                demand=text.demand,
-                status=status,
-                department_id=self.team_pk[team],
-                assignee_id=handler,
-                sla_policy=policy,
+                status=loader.target_status(rng, age),
+                assignee=handler,
+                policy=policy,
                 registered_at=moment,
-                registered_by_id=handler if channel in ("phone", "visit", "letter") else None,
-                is_repeat=earlier is not None,
             )
+            registered_by = handler if channel in ("phone", "visit", "letter") else None
             if earlier is not None:
-                links.append(Link(from_complaint_id=pk, to_complaint_id=earlier))
+                links.append([pk, earlier])
                 self.stats.repeats += 1
             self.window.append((moment, cust_id, pk))
-            ev = [
-                ComplaintEvent(
-                    complaint_id=pk,
-                    at=moment,
-                    kind=ComplaintEvent.Kind.REGISTERED,
-                    to_status=Status.REGISTERED,
-                    message=self.registered_msg[channel],
-                    actor_id=c.registered_by_id,
-                )
-            ]
+            ev: list[list] = [
+                [None, pk, moment, registered_by, _K["registered"], "", Status.REGISTERED,
+                 self.registered_msg[channel], {}]
+            ]  # fmt: skip
             reached = self._walk(c, ev, prof, comp, text)
-            if status != Status.CLOSED:
+            if c.status != Status.CLOSED:
                 self._deadlines(c, ev, deadlines, reached)
-            c.version = len(ev)
+            ev.sort(key=lambda e: e[2])
             for e in ev:
-                e.id = self.event_id
+                e[0] = self.event_id
                 self.event_id += 1
             events += ev
-            complaints.append(c)
-        with transaction.atomic():
-            Customer.objects.bulk_create(customers, batch_size=2000)
-            Complaint.objects.bulk_create(complaints, batch_size=1000)
-            ComplaintEvent.objects.bulk_create(events, batch_size=4000)
-            StageDeadline.objects.bulk_create(deadlines, batch_size=4000)
-            Link.objects.bulk_create(links, batch_size=4000)
+            complaints.append([
+                pk, number, channel, self.categories[text.category], text.severity, cust_id, text.title[:120],
+                text.description, text.product[:120], text.order_ref[:60], text.demand, "", c.status, c.escalated,
+                self.team_pk[team], handler, policy.pk if policy else None, c.next_due_at, c.sla_warning,
+                c.is_overdue, earlier is not None, c.root_cause, c.responsibility, c.resolution, c.compensation_cost,
+                c.satisfaction, 0, c.first_contact_resolution, moment, c.acknowledged_at, c.resolved_at,
+                c.closed_at, registered_by, len(ev), now,
+            ])  # fmt: skip
+        with transaction.atomic(), connection.cursor() as cursor:
+            self.insert_customers(cursor, customers)
+            self.insert_complaints(cursor, complaints)
+            self.insert_events(cursor, events)
+            self.insert_deadlines(cursor, deadlines)
+            self.insert_links(cursor, links)
         self.stats.complaints += len(complaints)
         self.stats.customers += len(customers)
         self.stats.events += len(events)
         self.stats.deadlines += len(deadlines)
 
     def _walk(
-        self,
-        c: Complaint,
-        ev: list[ComplaintEvent],
-        prof: loader.Profile,
-        comp: Decimal,
-        text: corpus.ComplaintText,
+        self, c: _Complaint, ev: list[list], prof: loader.Profile, comp: Decimal, text: corpus.ComplaintText
     ) -> dict[str, dt.datetime]:
         """Timestamps, findings and transition events up to ``c.status``, all before now. Returns when
         each status was reached."""
         rng, status = self.rng, c.status
         reached: dict[str, dt.datetime] = {}
-        if rng.random() < {"low": 0.01, "medium": 0.02, "high": 0.08, "critical": 0.25}[c.severity]:
-            c.escalated = True
+        if rng.random() < _ESCALATION_RATE[c.severity]:
             at = c.registered_at + dt.timedelta(minutes=rng.randint(5, 120))
             if at < self.now:
-                ev.append(
-                    ComplaintEvent(
-                        complaint_id=c.pk,
-                        at=at,
-                        actor_id=c.assignee_id,
-                        kind=ComplaintEvent.Kind.ESCALATED,
-                        message=corpus.handler_note(rng, "escalate"),
-                    )
-                )
-            else:
-                c.escalated = False
-        target = (
-            _PATH.index(status) if status != Status.AWAITING_APPROVAL else _PATH.index(Status.INVESTIGATING)
-        )
+                c.escalated = True
+                ev.append([None, c.id, at, c.assignee, _K["escalated"], "", "",
+                           corpus.handler_note(rng, "escalate"), {}])  # fmt: skip
+        investigating = _PATH.index(Status.INVESTIGATING)
+        target = _PATH.index(status) if status != Status.AWAITING_APPROVAL else investigating
         approval = status == Status.AWAITING_APPROVAL or (target >= 3 and comp > 200 and rng.random() < 0.6)
         # Natural-hour gaps scaled by the handler's pace; squeezed into the time left when needed.
         gaps = [
@@ -463,9 +484,9 @@ class _Loader:
             rng.lognormvariate(math.log(30), 0.7),  # carry out the solution
             rng.lognormvariate(math.log(24), 0.8),  # follow up and close
         ]
-        span = sum(gaps[:target]) if target else 0
+        span = sum(gaps[:target]) + (gaps[2] if status == Status.AWAITING_APPROVAL else 0)
         available = (self.now - c.registered_at).total_seconds() / 3600 * 0.95
-        if span > available and span > 0:
+        if span > available:
             gaps = [g * available / span for g in gaps]
         t = c.registered_at
         for step in range(1, target + 1):
@@ -473,10 +494,10 @@ class _Loader:
             into = _PATH[step]
             if into == Status.RESOLVING:
                 if approval:
-                    half = t - dt.timedelta(hours=gaps[step - 1] * 0.3)
+                    asked = t - dt.timedelta(hours=gaps[step - 1] * 0.3)
                     ev.append(
                         self._transition(
-                            c, half, Status.INVESTIGATING, Status.AWAITING_APPROVAL, "request_approval"
+                            c, asked, Status.INVESTIGATING, Status.AWAITING_APPROVAL, "request_approval"
                         )
                     )
                     ev.append(self._transition(c, t, Status.AWAITING_APPROVAL, Status.RESOLVING, "approve"))
@@ -499,105 +520,99 @@ class _Loader:
                 c.first_contact_resolution = not c.escalated
             reached[into] = t
         if status == Status.AWAITING_APPROVAL:
-            left = (self.now - t).total_seconds() / 3600 * 0.9
-            t = t + dt.timedelta(hours=min(gaps[2], left))
+            t = t + dt.timedelta(hours=gaps[2])
             ev.append(
                 self._transition(c, t, Status.INVESTIGATING, Status.AWAITING_APPROVAL, "request_approval")
             )
             c.resolution = text.resolution
         if (
-            target >= 3
+            target > investigating
             or status == Status.AWAITING_APPROVAL
-            or (status == Status.INVESTIGATING and rng.random() < 0.5)
+            or (target == investigating and rng.random() < 0.5)
         ):
             c.root_cause, c.responsibility = text.root_cause, text.responsibility
         return reached
 
     @staticmethod
-    def _transition(c: Complaint, at: dt.datetime, src: str, dst: str, action: str) -> ComplaintEvent:
-        return ComplaintEvent(
-            complaint_id=c.pk,
-            at=at,
-            actor_id=c.assignee_id,
-            kind=ComplaintEvent.Kind.TRANSITION,
-            from_status=src,
-            to_status=dst,
-            data={"action": action},
-        )
+    def _transition(c: _Complaint, at: dt.datetime, src: str, dst: str, action: str) -> list:
+        return [None, c.id, at, c.assignee, _K["transition"], src, dst, "", {"action": action}]
 
     def _deadlines(
-        self, c: Complaint, ev: list[ComplaintEvent], out: list[StageDeadline], times: dict[str, dt.datetime]
+        self, c: _Complaint, ev: list[list], out: list[list], times: dict[str, dt.datetime]
     ) -> None:
         """The stage deadlines of an open complaint, marked (with their events and the escalation) as
         the sweep would have marked them."""
-        policy = c.sla_policy
+        policy = c.policy
         working = policy is None or policy.basis == SlaPolicy.Basis.WORKING
-        met_on = {
-            Stage.ACKNOWLEDGE: Status.ACKNOWLEDGED,
-            Stage.FIRST_RESPONSE: Status.INVESTIGATING,
-            Stage.RESOLVE: Status.AWAITING_FOLLOW_UP,
-        }
         stages = [(s, c.registered_at) for s in (Stage.ACKNOWLEDGE, Stage.FIRST_RESPONSE, Stage.RESOLVE)]
         if c.status == Status.AWAITING_FOLLOW_UP:
             stages.append((Stage.FOLLOW_UP, c.resolved_at))
-        pending_due, warned, overdue = [], False, False
+        pending_due = []
         for stage, started in stages:
             hours = policy.hours_for(stage) if policy else sla._DEFAULT_HOURS[stage]
             due = workcal.add_time(started, hours, working=working)
             warn = workcal.add_time(started, hours * self.ratio, working=working)
-            met = times.get(met_on.get(stage, ""))
-            d = StageDeadline(
-                id=self.deadline_id,
-                complaint_id=c.pk,
-                stage=stage,
-                started_at=started,
-                warn_at=warn,
-                due_at=due,
-                met_at=met,
-            )
-            self.deadline_id += 1
-            if warn <= (met or self.now):
-                d.warned_at = warn
-                ev.append(
-                    ComplaintEvent(
-                        complaint_id=c.pk,
-                        at=warn,
-                        kind=ComplaintEvent.Kind.SLA_WARNING,
-                        message=_("%(stage)s is due at %(due)s")
-                        % {"stage": Stage(stage).label, "due": _fmt(due)},
-                        data={"stage": stage, "due_at": due.isoformat()},
-                    )
-                )
-            if due <= (met or self.now):
-                d.overdue_at = due
-                ev.append(
-                    ComplaintEvent(
-                        complaint_id=c.pk,
-                        at=due,
-                        kind=ComplaintEvent.Kind.SLA_OVERDUE,
-                        message=_("%(stage)s overdue since %(due)s")
-                        % {"stage": Stage(stage).label, "due": _fmt(due)},
-                        data={"stage": stage, "due_at": due.isoformat()},
-                    )
-                )
+            met = times.get(_MET_ON.get(stage, ""))
+            until = met or self.now
+            warned = warn if warn <= until else None
+            overdue = due if due <= until else None
+            label = self.stage_label[stage]
+            if warned:
+                ev.append([None, c.id, warn, None, _K["sla_warning"], "", "",
+                           _("%(stage)s is due at %(due)s") % {"stage": label, "due": _fmt(due)},
+                           {"stage": stage, "due_at": due.isoformat()}])  # fmt: skip
+            if overdue:
+                ev.append([None, c.id, due, None, _K["sla_overdue"], "", "",
+                           _("%(stage)s overdue since %(due)s") % {"stage": label, "due": _fmt(due)},
+                           {"stage": stage, "due_at": due.isoformat()}])  # fmt: skip
                 if not c.escalated:
                     c.escalated = True
-                    ev.append(
-                        ComplaintEvent(
-                            complaint_id=c.pk,
-                            at=due,
-                            kind=ComplaintEvent.Kind.ESCALATED,
-                            message=_("%(stage)s overdue") % {"stage": Stage(stage).label},
-                        )
-                    )
+                    ev.append([None, c.id, due, None, _K["escalated"], "", "",
+                               _("%(stage)s overdue") % {"stage": label}, {}])  # fmt: skip
             if met is None:
                 pending_due.append(due)
-                warned = warned or d.warned_at is not None
-                overdue = overdue or d.overdue_at is not None
-            out.append(d)
+                c.sla_warning = c.sla_warning or warned is not None
+                c.is_overdue = c.is_overdue or overdue is not None
+            out.append([self.deadline_id, c.id, stage, started, warn, due, warned, overdue, met])
+            self.deadline_id += 1
         c.next_due_at = min(pending_due, default=None)
-        c.sla_warning, c.is_overdue = warned, overdue
-        ev.sort(key=lambda e: e.at)
+
+
+class _Complaint:
+    """The fields of one complaint that the walk decides (a plain object: no model instance)."""
+
+    __slots__ = (
+        "id", "number", "channel", "severity", "status", "assignee", "policy", "registered_at", "escalated",
+        "acknowledged_at", "resolved_at", "closed_at", "satisfaction", "first_contact_resolution", "root_cause",
+        "responsibility", "resolution", "compensation_cost", "next_due_at", "sla_warning", "is_overdue",
+    )  # fmt: skip
+
+    def __init__(self, *, id, number, channel, severity, status, assignee, policy, registered_at):  # noqa: A002
+        self.id, self.number, self.channel, self.severity, self.status = id, number, channel, severity, status
+        self.assignee, self.policy, self.registered_at = assignee, policy, registered_at
+        self.escalated = self.sla_warning = self.is_overdue = False
+        self.acknowledged_at = self.resolved_at = self.closed_at = self.next_due_at = None
+        self.satisfaction = self.first_contact_resolution = None
+        self.root_cause = self.responsibility = self.resolution = ""
+        self.compensation_cost = Decimal(0)
+
+
+@contextlib.contextmanager
+def _fast_sqlite():
+    """A bigger page cache for the load: the indexes of a million rows do not fit SQLite's default 2 MB,
+    and every insert would then read index pages back from the OS. Per connection, not persistent."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        before = cursor.fetchone()[0]
+        cursor.execute("PRAGMA cache_size = -262144")  # 256 MiB
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA cache_size = {int(before)}")
 
 
 def _fmt(value: dt.datetime) -> str:

@@ -24,6 +24,7 @@ password) is set up by ``organisation_setup``, shared with the bulk loader in bu
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import contextvars
 import datetime as dt
@@ -134,13 +135,13 @@ class Profile:
     escalate: float = 1.0
 
 
-STAR = Profile(pace=0.3, care=0.7, diligence=0.85, escalate=0.8)
-GOOD = Profile(pace=0.4, care=0.35, diligence=0.7)
-AVERAGE = Profile(pace=0.55, care=0.0, diligence=0.5)
-SLOW = Profile(pace=0.8, care=-0.15, diligence=0.45, escalate=1.2)
-RUSHED = Profile(pace=0.35, care=-0.7, diligence=0.2, escalate=0.6)  # fast, but customers feel brushed off
-NEWCOMER = Profile(pace=0.75, care=-0.45, diligence=0.6, escalate=1.8)
-SENIOR = Profile(pace=0.4, care=0.45, diligence=0.8, escalate=0.5)
+STAR = Profile(pace=0.25, care=0.6, diligence=0.85, escalate=0.8)
+GOOD = Profile(pace=0.33, care=0.3, diligence=0.7)
+AVERAGE = Profile(pace=0.42, care=0.0, diligence=0.5)
+SLOW = Profile(pace=0.62, care=-0.2, diligence=0.45, escalate=1.2)
+RUSHED = Profile(pace=0.3, care=-0.65, diligence=0.2, escalate=0.6)  # fast, but customers feel brushed off
+NEWCOMER = Profile(pace=0.55, care=-0.45, diligence=0.6, escalate=1.8)
+SENIOR = Profile(pace=0.33, care=0.4, diligence=0.8, escalate=0.5)
 
 
 @dataclass(frozen=True)
@@ -619,14 +620,14 @@ def make_plans(org: Org, *, seed: int, count: int, months: int, now: dt.datetime
     for i in range(count):
         t, channel = times[i], channels[i]
         roll = rng.random()
-        window = [r for r in recent if (t - r[0]).days < 28]
+        window = recent[bisect.bisect_left(recent, (t - dt.timedelta(days=28),)) :]
         category: str | None = categories[i]
-        if roll < 0.075 and window:
+        if roll < 0.085 and window:
             # 重复投诉: the same customer again within the repeat window, often about the same thing.
             _t, cust, prev_category = rng.choice(window[-60:])
             if rng.random() < 0.6:
                 category = prev_category
-        elif roll < 0.105 and len(recent) > len(window):
+        elif roll < 0.115 and len(recent) > len(window):
             # A returning customer from long ago: known, but not a repeat complaint.
             _t, cust, _c = rng.choice(recent[: len(recent) - len(window)])
         else:
@@ -778,6 +779,7 @@ class _Simulation:
         self.org, self.plans, self.now, self.strict, self.progress = org, plans, now, strict, progress
         self.fit_limit = now - dt.timedelta(minutes=5)
         self.stats = LoadStats(complaints=len(plans))
+        self.turns: Counter = Counter()
         self.limits = {r: Decimal(a) for r, a in AuthorityLimit.objects.values_list("role", "max_amount")}
         self.tiers = {t.severity: t for t in CompensationTier.objects.all()}
 
@@ -879,18 +881,24 @@ class _Simulation:
 
     # ---- time
 
-    def _later(self, p: Plan, t: dt.datetime, hours: float, *, working: bool = True) -> dt.datetime:
-        """The moment ``hours`` (working or natural) after ``t``. A complaint that is to be left open
-        now must reach its state before now, so its later steps are squeezed into the time left."""
+    def _later(
+        self, p: Plan, t: dt.datetime, hours: float, *, working: bool = True, goal: dt.datetime | None = None
+    ) -> dt.datetime:
+        """The moment ``hours`` (working or natural) after ``t``. Steps on the way to a ``goal`` (the
+        moment the handler means to have the solution carried out) are squeezed in before it; and a
+        complaint that is to be left open must reach its state before now."""
         nxt = workcal.add_time(t, max(hours, 0.02), working=working)
+        if goal is not None and t < goal < nxt:
+            nxt = t + (goal - t) * p.rng.uniform(0.15, 0.4)
         if p.target != Status.CLOSED and nxt > self.fit_limit:
             nxt = t + (self.now - t) * p.rng.uniform(0.15, 0.4)
         return nxt
 
     @staticmethod
     def _share(p: Plan, pace: float) -> float:
-        """The share of an SLA stage a person of this pace uses this time (log-normal around pace)."""
-        return p.rng.lognormvariate(math.log(pace), 0.5)
+        """The share of an SLA stage a person of this pace uses this time (log-normal around pace):
+        above the warning ratio the sweep warns, above 1 the stage is overdue."""
+        return p.rng.lognormvariate(math.log(pace), 0.45)
 
     # ---- one complaint's story
 
@@ -928,6 +936,15 @@ class _Simulation:
             for stage in ("acknowledge", "first_response", "resolve", "follow_up")
         }
         team = self.org.team_spec[complaint.department_id]
+        # 分单: automatic assignment gives ties to the same handler while the queue is quiet, so the
+        # supervisor hands out part of the new complaints in turn.
+        members = self.org.handlers[team.code]
+        turn = members[self.turns[team.code] % len(members)]
+        self.turns[team.code] += 1
+        if turn.pk != handler.pk and rng.random() < 0.5:
+            supervisor = self.org.team_login("supervisor", complaint.department_id)
+            services.complaint_assign(complaint_id=cid, assignee_id=turn.pk, actor=supervisor)
+            handler = turn
         st = _Story(complaint_id=cid, handler=handler, team=team, working=working, hours=hours)
         if p.target == Status.REGISTERED:
             return
@@ -949,6 +966,9 @@ class _Simulation:
         self._transition(cid, "start_investigation", st.handler)
 
         round_ = 0
+        st.goal = workcal.add_time(
+            p.registered_at, hours["resolve"] * self._share(p, self._pace(st)), working=working
+        )
         while True:
             t = yield from self._investigate(p, st, t, round_)
             if p.target == Status.INVESTIGATING and round_ == 0:
@@ -956,16 +976,9 @@ class _Simulation:
             t, outcome = yield from self._solve(p, st, t, round_)
             if outcome == "stop":
                 return
-            t = self._later(p, t, rng.uniform(0.3, 3.0), working=st.working)
-            resolve_goal = workcal.add_time(
-                p.registered_at, hours["resolve"] * self._share(p, self._pace(st)), working=working
-            )
-            if (
-                round_ == 0
-                and resolve_goal > t
-                and (p.target == Status.CLOSED or resolve_goal < self.fit_limit)
-            ):
-                t = resolve_goal
+            t = self._later(p, t, rng.uniform(0.3, 3.0), working=st.working, goal=st.goal)
+            if st.goal > t and (p.target == Status.CLOSED or st.goal < self.fit_limit):
+                t = st.goal
             yield t
             self._transition(cid, "resolve", st.handler)
             if p.target == Status.AWAITING_FOLLOW_UP:
@@ -985,6 +998,10 @@ class _Simulation:
             t, outcome = yield from self._follow_up(p, st, t, round_)
             if outcome == "reopen":
                 round_ += 1
+                # Reopening restarts the resolve stage.
+                st.goal = workcal.add_time(
+                    t, hours["resolve"] * self._share(p, self._pace(st)), working=working
+                )
                 continue
             return
 
@@ -1010,14 +1027,14 @@ class _Simulation:
             if p.channel == "social" or p.customer.get("special_group"):
                 chance += 0.05
             if rng.random() < chance:
-                t = self._later(p, t, rng.uniform(0.1, 1.0), working=st.working)
+                t = self._later(p, t, rng.uniform(0.1, 1.0), working=st.working, goal=st.goal)
                 yield t
                 services.complaint_escalate(
                     complaint_id=cid, actor=st.handler, reason=corpus.handler_note(rng, "escalate")
                 )
                 st.escalated = True
                 if st.handler.role == Role.HANDLER and rng.random() < 0.5:
-                    t = self._later(p, t, rng.uniform(0.2, 2.0), working=st.working)
+                    t = self._later(p, t, rng.uniform(0.2, 2.0), working=st.working, goal=st.goal)
                     yield t
                     senior = self.org.team_login("senior", st.team_dept_id(self.org))
                     services.complaint_assign(
@@ -1028,28 +1045,39 @@ class _Simulation:
                     st.handler = senior
         notes = sum(rng.random() < prof.diligence for _ in range(2 if round_ == 0 else 1))
         for _ in range(notes):
-            t = self._later(p, t, rng.uniform(0.2, 3.0) * self._pace(st) * 2, working=st.working)
+            t = self._later(
+                p, t, rng.uniform(0.2, 3.0) * self._pace(st) * 2, working=st.working, goal=st.goal
+            )
             yield t
             services.complaint_add_note(
                 complaint_id=cid, actor=st.handler, text=corpus.handler_note(rng, "investigating")
             )
         if round_ == 0 and rng.random() < 0.25 + 0.3 * prof.diligence:
-            t = self._later(p, t, rng.uniform(0.2, 2.0), working=st.working)
+            t = self._later(p, t, rng.uniform(0.2, 2.0), working=st.working, goal=st.goal)
             yield t
             services.evidence_add(
                 complaint_id=cid, actor=st.handler, note=corpus.handler_note(rng, "evidence")
             )
         # Cross-department tasks (the first round asks the departments the case needs; a reopened case
         # sometimes goes back to one of them).
+        # Many complaints the team settles alone; serious ones need one or two departments.
         wanted = list(zip(text.departments, text.task_titles, strict=False))
-        if round_ > 0:
-            wanted = wanted[:1] if wanted and rng.random() < 0.5 else []
+        if round_ == 0:
+            weights = {
+                "low": (60, 35, 5),
+                "medium": (45, 45, 10),
+                "high": (20, 55, 25),
+                "critical": (10, 50, 40),
+            }
+            wanted = wanted[: rng.choices((0, 1, 2), weights=weights[text.severity])[0]]
+        else:
+            wanted = wanted[:1] if wanted and rng.random() < 0.4 else []
         opened: list[tuple[int, str, dt.datetime]] = []
         for code, title in wanted:
             dept = self.org.departments.get(code)
             if dept is None:
                 continue
-            t = self._later(p, t, rng.uniform(0.1, 1.0), working=st.working)
+            t = self._later(p, t, rng.uniform(0.1, 1.0), working=st.working, goal=st.goal)
             yield t
             due = workcal.add_time(t, 16 if p.text.severity in ("low", "medium") else 8, working=True)
             task = services.task_open(
@@ -1069,6 +1097,9 @@ class _Simulation:
         for task_id, code, answer_at in sorted(opened, key=lambda x: x[2]):
             if leave_open and (answer_at > self.fit_limit or rng.random() < 0.5):
                 continue
+            if st.goal and answer_at > st.goal > last and rng.random() < 0.75:
+                # Most departments answer in time for the handler's plan; the others make it late.
+                answer_at = last + (st.goal - last) * rng.uniform(0.3, 0.8)
             if p.target != Status.CLOSED and answer_at > self.fit_limit:
                 answer_at = self._later(p, last, 1.0)
             answer_at = max(answer_at, last)
@@ -1088,7 +1119,9 @@ class _Simulation:
         if leave_open:
             return t
         if round_ == 0:
-            t = self._later(p, t, rng.uniform(0.2, 2.5) * self._pace(st) * 2, working=st.working)
+            t = self._later(
+                p, t, rng.uniform(0.2, 2.5) * self._pace(st) * 2, working=st.working, goal=st.goal
+            )
             yield t
             needs = _UNDERLYING_NEEDS.get(text.demand, ("",))
             services.complaint_record_findings(
@@ -1134,8 +1167,13 @@ class _Simulation:
         want_pending = p.target == Status.AWAITING_APPROVAL and round_ == 0
         scale = 1.0 if round_ == 0 else rng.uniform(0.3, 0.8)
         items = self._items(p, st, scale=scale, above=limit if want_pending else None)
+        if not want_pending and rng.random() < 0.55:
+            # Most handlers keep their offer within their own authority.
+            items = self._cap(items, limit)
         for attempt in range(3):
-            t = self._later(p, t, rng.uniform(0.3, 2.0) * self._pace(st) * 2, working=st.working)
+            t = self._later(
+                p, t, rng.uniform(0.3, 2.0) * self._pace(st) * 2, working=st.working, goal=st.goal
+            )
             yield t
             proposal = services.compensation_propose(
                 complaint_id=cid, actor=st.handler, solution=p.text.resolution, items=items
@@ -1145,7 +1183,13 @@ class _Simulation:
             if want_pending:
                 return t, "stop"
             approver = self._approver(proposal.approver_role, st)
-            t = self._later(p, t, rng.lognormvariate(math.log(3.0), 0.7), working=True)
+            t = self._later(
+                p,
+                t,
+                rng.lognormvariate(math.log(3.0), 0.7),
+                working=True,
+                goal=st.goal if rng.random() < 0.85 else None,
+            )
             yield t
             approve = attempt > 0 or rng.random() < 0.8
             services.proposal_decide(
@@ -1234,7 +1278,7 @@ class _Simulation:
                 reached=False,
                 comment=rng.choice(_FAILED_REACH),
             )
-            t = self._later(p, t, rng.uniform(2, 20), working=True)
+            t = self._later(p, t, rng.uniform(1, 5), working=True)
         else:
             # Three attempts without reaching the customer allow closing.
             t = self._later(p, t, rng.uniform(0.1, 1.0), working=True)
@@ -1305,6 +1349,7 @@ class _Story:
     hours: dict[str, float]
     escalated: bool = False
     rejected: bool = False
+    goal: dt.datetime | None = None
 
     def team_dept_id(self, org: Org) -> int:
         return org.teams[self.team.code].pk
