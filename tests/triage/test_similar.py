@@ -69,3 +69,17 @@ def test_save_and_load(index, tmp_path):
     assert len(loaded) == len(index)
     assert loaded.delta_size == 0
     assert loaded.search("转账失败", k=1)[0].case.case_id == "G"
+
+
+def test_top_k_is_exact():
+    import numpy as np
+
+    from kesu.triage.similar import top_k
+
+    rng = np.random.default_rng(1)
+    for n, k, zeros in [(10, 3, 0.0), (50_000, 10, 0.9), (50_000, 10, 0.0), (50_000, 10, 0.99995)]:
+        scores = rng.random(n).astype(np.float32)
+        scores[rng.random(n) < zeros] = 0
+        expected = sorted(range(n), key=lambda i: -scores[i])[:k]
+        got = top_k(scores, k).tolist()
+        assert [scores[i] for i in got] == [scores[i] for i in expected]
