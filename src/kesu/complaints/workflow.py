@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Status(models.TextChoices):
@@ -42,7 +43,7 @@ class Action(models.TextChoices):
     APPROVE = "approve", _("Approve")
     REJECT = "reject", _("Reject")
     RESOLVE = "resolve", _("Mark resolved")
-    CLOSE = "close", _("Close")
+    CLOSE = "close", pgettext_lazy("complaint action", "Close")
     REOPEN = "reopen", _("Reopen")
 
 
