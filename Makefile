@@ -40,7 +40,8 @@ lint: install
 	$(UV) run --frozen lint-imports
 	# Type-checked so far: the desk's core (strict on services/selectors/sla/workflow) and triage.
 	$(UV) run --frozen mypy src/kesu/complaints/services.py src/kesu/complaints/selectors.py \
-		src/kesu/complaints/sla.py src/kesu/complaints/workflow.py src/kesu/common/*.py src/kesu/accounts
+		src/kesu/complaints/sla.py src/kesu/complaints/workflow.py src/kesu/common/*.py src/kesu/accounts \
+		src/kesu/triage
 
 bench: install
 	$(UV) run --frozen kesu bench $(BENCH_ARGS)

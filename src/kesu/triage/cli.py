@@ -103,8 +103,9 @@ def _text_of(line: str) -> str:
             obj = json.loads(stripped)
         except json.JSONDecodeError:
             return stripped
-        if isinstance(obj, dict) and isinstance(obj.get("text"), str):
-            return obj["text"]
+        text = obj.get("text") if isinstance(obj, dict) else None
+        if isinstance(text, str):
+            return text
     return stripped
 
 

@@ -46,7 +46,7 @@ def word_features(text: str) -> list[str]:
 
 
 def char_features(text: str) -> list[str]:
-    out = []
+    out: list[str] = []
     for chunk in text.split():
         padded = f" {chunk} "
         for n in (1, 2, 3):
@@ -202,7 +202,9 @@ def train(
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     buffer = io.BytesIO()
-    np.savez_compressed(buffer, meta=np.array(json.dumps(meta, ensure_ascii=False)), **arrays)
+    # typed as Any: numpy's stub would read a key of ``arrays`` as its ``allow_pickle`` flag
+    payload: dict[str, Any] = {"meta": np.array(json.dumps(meta, ensure_ascii=False)), **arrays}
+    np.savez_compressed(buffer, **payload)
     tmp = target.with_suffix(target.suffix + ".tmp")
     tmp.write_bytes(buffer.getvalue())
     os.replace(tmp, target)  # atomic: a running engine never reads a half-written model

@@ -45,7 +45,7 @@ def _traditional_chars() -> frozenset[str]:
     """Characters OpenCC's t2s dictionary would change; converting only when one occurs keeps the common
     (already simplified) case free."""
     path = resources.files("opencc").joinpath("dictionary", "TSCharacters.txt")
-    chars = set()
+    chars: set[str] = set()
     for line in path.read_text(encoding="utf-8").splitlines():
         key, _, value = line.partition("\t")
         if key and value and key not in value.split(" "):

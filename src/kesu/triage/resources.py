@@ -66,6 +66,6 @@ def user_dict_paths() -> list[Path]:
 def reload() -> None:
     """Forget every cached lexicon, matcher and tokenizer so the next call reads the files again."""
     load_yaml.cache_clear()
-    from kesu.triage import engine  # local import: engine imports this module
+    from kesu.triage.engine import reset  # local import: engine imports this module
 
-    engine.reset()
+    reset()
