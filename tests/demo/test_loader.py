@@ -24,6 +24,7 @@ from kesu.complaints.models import (
     DailySequence,
     DepartmentTask,
     FollowUp,
+    Notification,
     OutboundMessage,
     Severity,
     StageDeadline,
@@ -137,6 +138,11 @@ class TestSmallLoad:
         assert Complaint.objects.filter(is_repeat=True).exists()
         assert Complaint.objects.exclude(customer__special_group="").exists()
         assert StageDeadline.objects.filter(met_at__isnull=False, overdue_at__isnull=True).exists()
+        # Only the last few days' notifications are still unread.
+        assert not Notification.objects.filter(
+            read_at__isnull=True, created_at__lt=NOW - dt.timedelta(days=3)
+        ).exists()
+        assert Notification.objects.filter(read_at__isnull=True).exists()
         # Messages that could not be e-mailed were sent by hand once the handler took the complaint on.
         assert OutboundMessage.objects.filter(state=OutboundMessage.State.SENT_MANUALLY).exists()
 
