@@ -70,7 +70,9 @@ def start_stages(complaint: Complaint, stages: tuple[str, ...], *, at: dt.dateti
         warn, due = _deadline(complaint.sla_policy, stage, at, ratio)
         row = existing.get(stage)
         if row is None:
-            fresh.append(StageDeadline(complaint=complaint, stage=stage, started_at=at, warn_at=warn, due_at=due))
+            fresh.append(
+                StageDeadline(complaint=complaint, stage=stage, started_at=at, warn_at=warn, due_at=due)
+            )
             continue
         row.started_at, row.warn_at, row.due_at = at, warn, due
         row.warned_at = row.overdue_at = row.met_at = None
@@ -106,8 +108,6 @@ def _summarise(complaint: Complaint) -> None:
 
 def sweep(*, now: dt.datetime | None = None, batch: int = 500) -> dict[str, int]:
     """Mark warnings and overdue stages whose moment has passed. Idempotent: a row is marked once."""
-    from kesu.complaints import services  # the escalation and notification writers
-
     now = now or clock.now()
     counts = {"warned": 0, "overdue": 0}
     warn_ids = list(
@@ -115,76 +115,65 @@ def sweep(*, now: dt.datetime | None = None, batch: int = 500) -> dict[str, int]
         .order_by("warn_at")
         .values_list("id", flat=True)[:batch]
     )
-    for deadline_id in warn_ids:
-        with transaction.atomic():
-            d = (
-                StageDeadline.objects.select_for_update()
-                .select_related("complaint")
-                .filter(pk=deadline_id, met_at__isnull=True, warned_at__isnull=True)
-                .first()
-            )
-            if d is None:
-                continue
-            d.warned_at = now
-            d.save(update_fields=["warned_at"])
-            complaint = Complaint.objects.select_for_update().get(pk=d.complaint_id)
-            _summarise(complaint)
-            stage_label = Stage(d.stage).label
-            ComplaintEvent.objects.create(
-                complaint=complaint,
-                at=now,
-                kind=ComplaintEvent.Kind.SLA_WARNING,
-                message=_("%(stage)s is due at %(due)s") % {"stage": stage_label, "due": _fmt(d.due_at)},
-                data={"stage": d.stage, "due_at": d.due_at.isoformat()},
-            )
-            recipients = (
-                [complaint.assignee] if complaint.assignee_id else services.team_supervisors(complaint)
-            )
-            services.notify(
-                users=recipients,
-                complaint=complaint,
-                kind="sla_warning",
-                message=_("%(number)s: %(stage)s due soon (%(due)s)")
-                % {"number": complaint.number, "stage": stage_label, "due": _fmt(d.due_at)},
-            )
-            counts["warned"] += 1
-
+    counts["warned"] = sum(_mark(i, now, overdue=False) for i in warn_ids)
     due_ids = list(
         StageDeadline.objects.filter(met_at__isnull=True, overdue_at__isnull=True, due_at__lte=now)
         .order_by("due_at")
         .values_list("id", flat=True)[:batch]
     )
-    for deadline_id in due_ids:
-        with transaction.atomic():
-            d = (
-                StageDeadline.objects.select_for_update()
-                .filter(pk=deadline_id, met_at__isnull=True, overdue_at__isnull=True)
-                .first()
-            )
-            if d is None:
-                continue
-            d.overdue_at = now
-            if d.warned_at is None:
-                d.warned_at = now
-            d.save(update_fields=["overdue_at", "warned_at"])
-            complaint = Complaint.objects.select_for_update().get(pk=d.complaint_id)
-            _summarise(complaint)
-            stage_label = Stage(d.stage).label
-            ComplaintEvent.objects.create(
-                complaint=complaint,
-                at=now,
-                kind=ComplaintEvent.Kind.SLA_OVERDUE,
-                message=_("%(stage)s overdue since %(due)s") % {"stage": stage_label, "due": _fmt(d.due_at)},
-                data={"stage": d.stage, "due_at": d.due_at.isoformat()},
-            )
-            services.escalate_locked(
-                complaint,
-                actor=None,
-                at=now,
-                reason=_("%(stage)s overdue") % {"stage": stage_label},
-            )
-            counts["overdue"] += 1
+    counts["overdue"] = sum(_mark(i, now, overdue=True) for i in due_ids)
     return counts
+
+
+def _mark(deadline_id: int, now: dt.datetime, *, overdue: bool) -> bool:
+    """Mark one deadline as warned or overdue, with its event and notifications. False if someone met
+    or marked it in the meantime."""
+    from kesu.complaints import services  # the escalation and notification writers
+
+    with transaction.atomic():
+        complaint_id = (
+            StageDeadline.objects.filter(pk=deadline_id).values_list("complaint_id", flat=True).first()
+        )
+        if complaint_id is None:
+            return False
+        # Lock order as in the services: the complaint first, then its deadlines.
+        complaint = (
+            Complaint.objects.select_for_update(of=("self",)).select_related("assignee").get(pk=complaint_id)
+        )
+        pending = StageDeadline.objects.filter(pk=deadline_id, met_at__isnull=True)
+        d = (
+            pending.filter(overdue_at__isnull=True) if overdue else pending.filter(warned_at__isnull=True)
+        ).first()
+        if d is None:
+            return False
+        stage_label = Stage(d.stage).label
+        values = {"stage": stage_label, "due": _fmt(d.due_at), "number": complaint.number}
+        if overdue:
+            d.overdue_at = now
+            d.warned_at = d.warned_at or now
+            d.save(update_fields=["overdue_at", "warned_at"])
+        else:
+            d.warned_at = now
+            d.save(update_fields=["warned_at"])
+        _summarise(complaint)
+        ComplaintEvent.objects.create(
+            complaint=complaint,
+            at=now,
+            kind=ComplaintEvent.Kind.SLA_OVERDUE if overdue else ComplaintEvent.Kind.SLA_WARNING,
+            message=(_("%(stage)s overdue since %(due)s") if overdue else _("%(stage)s is due at %(due)s"))
+            % values,
+            data={"stage": d.stage, "due_at": d.due_at.isoformat()},
+        )
+        if overdue:
+            services.escalate_locked(complaint, actor=None, at=now, reason=_("%(stage)s overdue") % values)
+        else:
+            services.notify(
+                users=[complaint.assignee] if complaint.assignee_id else services.team_supervisors(complaint),
+                complaint=complaint,
+                kind="sla_warning",
+                message=_("%(number)s: %(stage)s due soon (%(due)s)") % values,
+            )
+    return True
 
 
 def _fmt(value: dt.datetime) -> str:
