@@ -19,10 +19,16 @@ def _immediate_tasks(settings, tmp_path):
         "django.contrib.auth.hashers.MD5PasswordHasher",
         "django.contrib.auth.hashers.PBKDF2PasswordHasher",
     ]
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": str(tmp_path)}}
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": str(tmp_path)}
+    }
     from django.core.cache import cache
 
     cache.clear()
+    # The similar-cases index lives as long as the process; each test has its own database.
+    from kesu.complaints import triage
+
+    triage.reset_similar()
 
 
 @pytest.fixture

@@ -203,6 +203,16 @@ KESU_WORKDAY_END = env.str("KESU_WORKDAY_END", default="18:00")
 CACHES = {
     "default": env.cache_url("KESU_CACHE_URL", default=f"filecache://{DATA_DIR / 'cache'}"),
 }
+# Triage (docs/triage.md, "In the desk"). The engine itself reads KESU_TRIAGE_MODEL,
+# KESU_TRIAGE_MODEL_THRESHOLD and KESU_TRIAGE_LEXICON_DIR from the environment.
+# Flags that escalate a complaint to the supervisors at registration (the high-sensitivity workflow).
+KESU_TRIAGE_ESCALATE_FLAGS = env.list("KESU_TRIAGE_ESCALATE_FLAGS", default=["privacy_leak", "safety"])
+# Similar cases: the per-process index holds at most this many closed complaints (the most recent).
+KESU_TRIAGE_SIMILAR_MAX = env.int("KESU_TRIAGE_SIMILAR_MAX", default=200_000)
+# Up to this many, the index is built inside the first request that needs it; above, in a background
+# thread while the page says it is being prepared (jieba segments ~1,000 texts a second).
+KESU_TRIAGE_SIMILAR_SYNC_BUILD = env.int("KESU_TRIAGE_SIMILAR_SYNC_BUILD", default=2_000)
+
 # Number of reverse proxies in front of Kesu that append to X-Forwarded-For (0: use REMOTE_ADDR).
 KESU_TRUSTED_PROXIES = env.int("KESU_TRUSTED_PROXIES", default=0)
 

@@ -208,6 +208,7 @@ class Customer(models.Model):
 class Complaint(models.Model):
     number = models.CharField(_("number"), max_length=20, unique=True)
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    # Set at registration; changed afterwards only by complaint_confirm_category().
     category = models.ForeignKey(Category, verbose_name=_("category"), on_delete=models.PROTECT)
     severity = models.CharField(
         _("severity"), max_length=10, choices=Severity.choices, default=Severity.MEDIUM
@@ -319,6 +320,8 @@ class ComplaintEvent(models.Model):
         SLA_OVERDUE = "sla_overdue", _("SLA overdue")
         MESSAGE = "message", _("Message to customer")
         REPEAT = "repeat", _("Repeat complaint")
+        TRIAGE = "triage", _("Triage")
+        CATEGORY = "category", _("Category")
 
     complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField(_("at"))
@@ -344,6 +347,59 @@ class ComplaintEvent(models.Model):
         if self.pk is not None:
             raise ValueError("timeline events are append-only")
         super().save(*args, **kwargs)
+
+
+class ComplaintTriage(models.Model):
+    """What the triage engine (kesu.triage, through complaints/triage.py) made of a complaint's text.
+
+    One row per complaint, written at registration and replaced when the complaint is analysed again.
+    The handler's confirmation of the category is not part of the analysis: it is kept when the row is
+    replaced, and written only by ``complaint_confirm_category()``. Confirmed rows are the training data
+    of the category model (``kesu triage train --from-desk``)."""
+
+    complaint = models.OneToOneField(Complaint, on_delete=models.CASCADE, related_name="triage")
+    category_code = models.CharField(_("suggested category"), max_length=40, blank=True)
+    category_confidence = models.FloatField(_("confidence"), default=0.0)
+    category_source = models.CharField(max_length=10, blank=True)  # "rules" or "model"
+    model_version = models.CharField(_("model version"), max_length=80, blank=True)
+    anger_level = models.PositiveSmallIntegerField(_("anger level"), default=0)
+    anger_score = models.FloatField(default=0.0)
+    flags = models.JSONField(_("sensitivity flags"), default=list, blank=True)  # flag codes
+    demands = models.JSONField(_("demands"), default=list, blank=True)  # demand codes
+    underlying_needs = models.JSONField(_("deeper needs"), default=list, blank=True)  # need codes
+    # The engine's own labels of the codes above ({"flag:media": "媒体/舆情", ...}): the desk translates
+    # the codes it knows and falls back to these for codes an administrator added to the lexicons.
+    labels = models.JSONField(default=dict, blank=True)
+    # Evidence: [{"for": "category" | "anger" | "flag:<code>" | "demand:<code>", "kind", "text", "start",
+    # "end", "weight"}]; spans index the engine's normalised text.
+    cues = models.JSONField(default=list, blank=True)
+    script = models.TextField(_("soothing script"), blank=True)
+    notes = models.JSONField(default=list, blank=True)  # what normalisation had to do (truncated, ...)
+    degraded = models.BooleanField(_("degraded"), default=False)
+    degraded_note = models.TextField(blank=True)
+    engine_version = models.CharField(max_length=20, blank=True)
+    analysed_at = models.DateTimeField(_("analysed at"))
+
+    # Written only by complaint_confirm_category().
+    category_confirmed = models.BooleanField(_("category confirmed"), default=False)
+    confirmed_category_code = models.CharField(max_length=40, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("triage analysis")
+        verbose_name_plural = _("triage analyses")
+        indexes = [
+            # The training export reads only confirmed rows.
+            models.Index(
+                fields=["confirmed_at"], name="triage_confirmed", condition=Q(category_confirmed=True)
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.complaint_id}: {self.category_code} ({self.category_confidence:.2f})"
 
 
 class StageDeadline(models.Model):

@@ -9,25 +9,30 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils.dateparse import parse_datetime
 
 from kesu.accounts.models import AuthorityLimit, User
 from kesu.accounts.roles import Cap, can
 from kesu.common.errors import NotFound, ValidationFailed
+from kesu.complaints import triage
 from kesu.complaints.models import (
     OPEN_Q,
+    CompensationItem,
     CompensationProposal,
     Complaint,
     ComplaintEvent,
+    ComplaintTriage,
     DepartmentTask,
     Notification,
     PiiAccessLog,
 )
 from kesu.complaints.workflow import Status
+from kesu.triage.models import ReplyReport
 
 QUEUES = ("mine", "team", "unassigned", "overdue", "escalated", "approvals", "all")
 
@@ -285,3 +290,78 @@ def pii_access_log(*, username: str = "", number: str = "") -> QuerySet[PiiAcces
     if number:
         qs = qs.filter(complaint__number=number.upper())
     return qs
+
+
+# --------------------------------------------------------------------------------------------------
+# Triage
+
+
+def complaint_triage(*, complaint: Complaint) -> ComplaintTriage | None:
+    """The stored analysis of a complaint (None for one registered before triage or loaded in bulk)."""
+    return ComplaintTriage.objects.select_related("confirmed_by").filter(complaint=complaint).first()
+
+
+def reply_lint(*, text: str, complaint: Complaint | None = None) -> ReplyReport:
+    """Coach ``text`` as a reply (to ``complaint``, whose stored analysis gives the anger level and the
+    demand words). Reads only."""
+    row = ComplaintTriage.objects.filter(complaint=complaint).first() if complaint is not None else None
+    return triage.lint(text, row)
+
+
+def triage_training_examples() -> Iterator[tuple[str, str]]:
+    """(text, category a person confirmed or chose) for every confirmed complaint, oldest confirmation
+    first: the input of ``kesu triage train --from-desk``."""
+    rows = (
+        ComplaintTriage.objects.filter(category_confirmed=True)
+        .order_by("confirmed_at", "pk")
+        .values_list("complaint__title", "complaint__description", "confirmed_category_code")
+    )
+    for title, description, code in rows.iterator(chunk_size=2000):
+        if code:
+            yield triage.complaint_text(title, description), code
+
+
+@dataclass(frozen=True)
+class SimilarCase:
+    complaint: Complaint
+    score: float
+    visible: bool  # the viewer may open it
+    compensation: list[CompensationItem]  # the items of its approved proposal
+
+
+@dataclass(frozen=True)
+class SimilarCases:
+    ready: bool  # False while this process's index is being built
+    items: list[SimilarCase]
+
+
+def complaint_similar(*, user: User, complaint: Complaint, k: int = 5) -> SimilarCases:
+    """The closed complaints most like ``complaint``, with their solution, compensation and satisfaction
+    read fresh from the database (a complaint reopened since it was indexed is left out)."""
+    hits = triage.similar_to(complaint, k=k)
+    if hits is None:
+        return SimilarCases(ready=False, items=[])
+    scores = {h.complaint_id: h.score for h in hits}
+    approved = (
+        CompensationProposal.objects.filter(state=CompensationProposal.State.APPROVED)
+        .order_by("-decided_at", "-id")
+        .prefetch_related(Prefetch("items", queryset=CompensationItem.objects.order_by("id")))
+    )
+    rows = (
+        Complaint.objects.filter(pk__in=list(scores), status=Status.CLOSED)
+        .select_related("category")
+        .prefetch_related(Prefetch("proposals", queryset=approved, to_attr="approved_proposals"))
+    )
+    ranked = sorted(rows, key=lambda c: (-scores[c.pk], c.pk))[:k]
+    items = []
+    for c in ranked:
+        proposals = getattr(c, "approved_proposals", [])
+        items.append(
+            SimilarCase(
+                complaint=c,
+                score=scores[c.pk],
+                visible=can_view(user, c),
+                compensation=list(proposals[0].items.all()) if proposals else [],
+            )
+        )
+    return SimilarCases(ready=True, items=items)

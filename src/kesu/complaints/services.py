@@ -14,6 +14,11 @@ Invariants:
   (and a satisfied one, unless a supervisor closes) or N failed attempts; reopening needs an
   unsatisfied follow-up and happens within the reopen window.
 - E-mails and notifications leave only after commit (tasks take ids and are idempotent).
+- Triage (complaints/triage.py) runs at registration inside the same transaction and can never make
+  it fail: an engine failure stores a degraded analysis. Flags never change the severity; a flag listed
+  in KESU_TRIAGE_ESCALATE_FLAGS (privacy leak, safety) escalates the complaint to the supervisors.
+  ``complaint_confirm_category`` is the only writer of Complaint.category after registration and of the
+  confirmation fields of ComplaintTriage (the category model's training data).
 """
 
 from __future__ import annotations
@@ -38,7 +43,7 @@ from kesu.accounts.models import AuthorityLimit, Department, User
 from kesu.accounts.roles import APPROVAL_LADDER, Cap, Role, can
 from kesu.common import clock
 from kesu.common.errors import ConcurrentEdit, NotFound, NotPermitted, TransitionRefused, ValidationFailed
-from kesu.complaints import sla
+from kesu.complaints import sla, triage
 from kesu.complaints.models import (
     OPEN_Q,
     Category,
@@ -49,6 +54,7 @@ from kesu.complaints.models import (
     CompensationType,
     Complaint,
     ComplaintEvent,
+    ComplaintTriage,
     Customer,
     CustomerTier,
     DailySequence,
@@ -222,9 +228,15 @@ def notify(
 
 
 def message_to_customer(
-    *, complaint: Complaint, subject: str, body: str, actor: User | None = None
+    *,
+    complaint: Complaint,
+    subject: str,
+    body: str,
+    actor: User | None = None,
+    event_data: dict[str, Any] | None = None,
 ) -> OutboundMessage:
-    """E-mail the customer when an address is known; otherwise record it for the handler to send by hand."""
+    """E-mail the customer when an address is known; otherwise record it for the handler to send by hand.
+    ``event_data`` is kept with the timeline event (e.g. the coaching of a handler's reply)."""
     at = clock.now()
     email = complaint.customer.email
     msg = OutboundMessage.objects.create(
@@ -243,6 +255,7 @@ def message_to_customer(
         at=at,
         message=subject if email else _("To send by hand: %(subject)s") % {"subject": subject},
         message_id=msg.pk,
+        **(event_data or {}),
     )
     if email:
         from kesu.complaints import tasks
@@ -405,6 +418,8 @@ def complaint_register(*, data: ComplaintInput, actor: User | None, idempotency_
     if category is None:
         raise ValidationFailed(_("Unknown category."), details={"field": "category"})
     uploads = [(u, *check_upload(u)) for u in data.attachments]
+    # Pure computation (~0.1 ms once the engine is built); never raises.
+    analysis = triage.run_analysis(triage.complaint_text(title, description))
     request_hash = hashlib.sha256(
         json.dumps(
             [data.channel, data.category_code, title, description, phone, email], ensure_ascii=False
@@ -495,6 +510,7 @@ def complaint_register(*, data: ComplaintInput, actor: User | None, idempotency_
                 _assign(
                     complaint, handler, actor=None, at=at, reason=_("Automatic assignment (least loaded)")
                 )
+            _record_triage(complaint, triage.store_analysis(complaint, analysis, at=at, new=True), at=at)
             message_to_customer(
                 complaint=complaint,
                 subject=_("We have received your complaint %(number)s") % {"number": complaint.number},
@@ -523,6 +539,32 @@ def complaint_register(*, data: ComplaintInput, actor: User | None, idempotency_
                 return _replay(prior, request_hash)
         raise
     return complaint
+
+
+def _record_triage(complaint: Complaint, row: ComplaintTriage, *, at: dt.datetime) -> None:
+    """Timeline and routing consequences of a new analysis: an event when sensitivity flags were found,
+    and escalation when one of them belongs to the high-sensitivity workflow. The severity stays what
+    the person registering chose."""
+    if not row.flags:
+        return
+    names = [triage.label("flag", code, row) for code in row.flags]
+    _event(
+        complaint,
+        ComplaintEvent.Kind.TRIAGE,
+        actor=None,
+        at=at,
+        message=_("Sensitivity flags: %(flags)s") % {"flags": triage.join(names)},
+        flags=list(row.flags),
+    )
+    high = [code for code in row.flags if code in settings.KESU_TRIAGE_ESCALATE_FLAGS]
+    if high:
+        escalate_locked(
+            complaint,
+            actor=None,
+            at=at,
+            reason=_("High-sensitivity complaint (%(flags)s): escalated to the supervisors at intake")
+            % {"flags": triage.join(triage.label("flag", code, row) for code in high)},
+        )
 
 
 def _replay(prior: IdempotencyRecord, request_hash: str) -> Complaint:
@@ -1335,6 +1377,102 @@ def follow_up_record(
                 message=_("%(number)s: customer unsatisfied at follow-up") % {"number": complaint.number},
             )
     return fu
+
+
+# --------------------------------------------------------------------------------------------------
+# Triage: category confirmation, re-analysis, coached replies
+
+
+def complaint_analyse(*, complaint_id: int, actor: User) -> ComplaintTriage:
+    """(Re)analyse a complaint's text, e.g. one registered before triage existed or loaded in bulk.
+    Keeps an earlier confirmation of the category; records flags like registration (no escalation:
+    routing is decided at intake or by a person)."""
+    with transaction.atomic():
+        complaint = _lock(complaint_id)
+        _require_handle(actor, complaint)
+        at = clock.now()
+        had = ComplaintTriage.objects.filter(complaint=complaint).exists()
+        row = triage.analyse_complaint(complaint, at=at)
+        names = [triage.label("flag", code, row) for code in row.flags]
+        _event(
+            complaint,
+            ComplaintEvent.Kind.TRIAGE,
+            actor=actor,
+            at=at,
+            message=(_("Analysed again") if had else _("Analysed"))
+            + (": " + _("Sensitivity flags: %(flags)s") % {"flags": triage.join(names)} if names else ""),
+            flags=list(row.flags),
+        )
+    return row
+
+
+def complaint_confirm_category(
+    *, complaint_id: int, actor: User, category_code: str, expected_version: int | None = None
+) -> ComplaintTriage:
+    """The handler confirms the complaint's category or corrects it. A correction changes
+    Complaint.category (bumps ``version``); either way the triage row records that a person confirmed
+    ``category_code`` — the category model's training data — and the timeline says so. Routing and SLA
+    deadlines stay as they were decided at registration."""
+    with transaction.atomic():
+        complaint = _lock(complaint_id)
+        _check_version(complaint, expected_version)
+        _require_handle(actor, complaint)
+        category = Category.objects.filter(code=category_code, active=True).first()
+        if category is None:
+            raise ValidationFailed(_("Unknown category."), details={"field": "category"})
+        at = clock.now()
+        row = ComplaintTriage.objects.select_for_update().filter(complaint=complaint).first()
+        if row is None:
+            row = triage.analyse_complaint(complaint, at=at)
+        previous = complaint.category
+        if category.pk != previous.pk:
+            complaint.category = category
+            _bump(complaint, "category")
+            message = _("Category corrected from %(old)s to %(new)s") % {
+                "old": previous.name,
+                "new": category.name,
+            }
+        else:
+            message = _("Category confirmed: %(name)s") % {"name": category.name}
+        row.category_confirmed = True
+        row.confirmed_category_code = category.code
+        row.confirmed_by = actor
+        row.confirmed_at = at
+        row.save(
+            update_fields=["category_confirmed", "confirmed_category_code", "confirmed_by", "confirmed_at"]
+        )
+        _event(
+            complaint,
+            ComplaintEvent.Kind.CATEGORY,
+            actor=actor,
+            at=at,
+            message=message,
+            category=category.code,
+            previous=previous.code,
+            suggested=row.category_code,
+            confidence=row.category_confidence,
+            model_version=row.model_version,
+        )
+    return row
+
+
+def complaint_reply(*, complaint_id: int, actor: User, text: str) -> OutboundMessage:
+    """Send the handler's reply to the customer. The reply is coached first and the coaching (score,
+    findings, credits) is kept with the timeline event; findings do not stop the reply (the handler saw
+    them while typing)."""
+    text = check_text(text, field="text", label=_("Reply"), max_chars=5000)
+    with transaction.atomic():
+        complaint = _lock(complaint_id)
+        _require_handle(actor, complaint)
+        row = ComplaintTriage.objects.filter(complaint=complaint).first()
+        report = triage.lint(text, row)
+        return message_to_customer(
+            complaint=complaint,
+            subject=_("Reply to your complaint %(number)s") % {"number": complaint.number},
+            body=text,
+            actor=actor,
+            event_data={"reply": True, "coaching": triage.lint_summary(report)},
+        )
 
 
 # --------------------------------------------------------------------------------------------------
