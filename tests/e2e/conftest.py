@@ -58,3 +58,16 @@ def page(browser, live_server):
     p.on("dialog", lambda dialog: dialog.accept())
     yield p
     context.close()
+
+
+@pytest.fixture
+def reference_data(transactional_db):
+    """The shipped reference data (categories, teams, SLA policies …). Browser tests run on a live
+    server, so their database is emptied after each of them, migration data included; a later test
+    loads it again with the data migration's own (idempotent) function."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    import_module("kesu.complaints.migrations.0002_reference_data").load(apps, None)
+

@@ -238,6 +238,20 @@ class NoteForm(VersionedForm):
     text = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs=_text_attrs(5000, rows=3)))
 
 
+class CategoryConfirmForm(VersionedForm):
+    category = forms.ChoiceField(label=_("Category"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = _category_choices()
+
+
+class ReplyForm(DeskForm):
+    text = forms.CharField(
+        label=_("Reply to the customer"), widget=forms.Textarea(attrs=_text_attrs(5000, rows=5))
+    )
+
+
 class EvidenceForm(VersionedForm):
     note = forms.CharField(
         label=_("Note"), required=False, widget=forms.Textarea(attrs=_text_attrs(5000, rows=2))

@@ -12,21 +12,25 @@ from django.core.cache import cache
 from django.db.models import Count, Prefetch, Q
 from django.db.models.functions import TruncDate
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from kesu.accounts.models import Department, User
 from kesu.accounts.roles import Cap, Role, can
 from kesu.common import clock
-from kesu.complaints import selectors
+from kesu.complaints import selectors, triage
 from kesu.complaints.models import (
     OPEN_Q,
+    Category,
     CompensationItem,
     CompensationProposal,
     CompensationTier,
     Complaint,
+    ComplaintTriage,
     DepartmentTask,
     DeskSettings,
 )
 from kesu.complaints.workflow import Status
+from kesu.triage.models import ReplyReport
 
 # Roles that can hold complaints of a team (the "assign to" choices); services.can_handle decides for real.
 ASSIGNABLE_ROLES = (Role.HANDLER, Role.SENIOR_HANDLER, Role.SUPERVISOR)
@@ -195,3 +199,136 @@ def export_rows(
 
 def can_see_tasks_page(user: User) -> bool:
     return can(user, Cap.ANSWER_TASKS) or can(user, Cap.HANDLE) or can(user, Cap.READ_ALL)
+
+
+# --------------------------------------------------------------------------------------------------
+# Triage panel and reply coaching (what the complaint page shows of kesu.triage's output)
+
+
+def _words(
+    cues: list[dict], prefix: str, *, exact: bool = True, skip_kinds: tuple[str, ...] = ()
+) -> list[str]:
+    out: dict[str, None] = {}
+    for cue in cues:
+        target = str(cue.get("for", ""))
+        if (target == prefix if exact else target.startswith(prefix)) and cue.get("kind") not in skip_kinds:
+            text = str(cue.get("text", "")).strip()
+            if text:
+                out[text] = None
+    return list(out)
+
+
+@dataclass(frozen=True)
+class TriagePanel:
+    row: ComplaintTriage
+    suggested_name: str
+    confidence_pct: int
+    category_words: list[str]
+    differs: bool  # the suggestion is not the complaint's category
+    anger_level: int
+    anger_label: str
+    anger_words: list[str]
+    flags: list[tuple[str, str, list[str]]]  # code, label, cue words
+    demands: list[tuple[str, list[str]]]  # label, cue words
+    needs: list[str]
+    confirmed_name: str
+
+
+def triage_panel(*, complaint: Complaint, row: ComplaintTriage | None) -> TriagePanel | None:
+    if row is None:
+        return None
+    names = dict(Category.objects.values_list("code", "name"))
+    cues = list(row.cues or [])
+    return TriagePanel(
+        row=row,
+        suggested_name=names.get(row.category_code)
+        or str((row.labels or {}).get("category:" + row.category_code, row.category_code)),
+        confidence_pct=round(row.category_confidence * 100),
+        category_words=_words(cues, "category")[:6],
+        differs=row.category_code != complaint.category.code,
+        anger_level=row.anger_level,
+        anger_label=triage.anger_label(row.anger_level),
+        anger_words=_words(cues, "anger", skip_kinds=("flag",))[:10],
+        flags=[(code, triage.label("flag", code, row), _words(cues, f"flag:{code}")) for code in row.flags],
+        demands=[(triage.label("demand", code, row), _words(cues, f"demand:{code}")) for code in row.demands],
+        needs=[triage.label("need", code, row) for code in row.underlying_needs],
+        confirmed_name=names.get(row.confirmed_category_code, row.confirmed_category_code),
+    )
+
+
+@dataclass(frozen=True)
+class CoachingFinding:
+    code: str
+    label: str
+    severity: str
+    severity_label: str
+    words: list[str]
+    before: str  # the words around the span (with "…" where the reply goes on), for the snippet
+    marked: str
+    after: str
+    suggestion: str
+    rewrite: str | None  # the whole reply with this finding fixed (one-click apply)
+    apply_label: str
+
+
+@dataclass(frozen=True)
+class Coaching:
+    text: str
+    score: int
+    findings: list[CoachingFinding]
+    credits: list[str]
+    degraded: bool
+    notes: list[str]
+
+    @property
+    def level(self) -> str:
+        return "good" if self.score >= 80 else "fair" if self.score >= 60 else "poor"
+
+    @property
+    def high(self) -> int:
+        return sum(1 for f in self.findings if f.severity == "high")
+
+
+def coaching(*, text: str, report: ReplyReport) -> Coaching:
+    norm = report.normalized.text
+    findings = []
+    for f in report.findings:
+        # The snippet comes from the reply as typed when the words are found there, else from the
+        # engine's normalised text (the spans index that one).
+        source, start, end = norm, f.start, f.end
+        span = triage.locate(text, f.words[0]) if f.words and f.end > f.start else None
+        if span is not None:
+            source, (start, end) = text, span
+        has_span = end > start
+        rewrite = triage.rewrite(text, f)
+        findings.append(
+            CoachingFinding(
+                code=f.code,
+                label=str(triage.FINDING_LABELS.get(f.code, f.label)),
+                severity=f.severity,
+                severity_label=str(triage.SEVERITY_LABELS.get(f.severity, f.severity)),
+                words=list(f.words),
+                before=("…" if start > 12 else "") + source[max(0, start - 12) : start] if has_span else "",
+                marked=source[start:end] if has_span else "",
+                after=source[end : end + 12] + ("…" if end + 12 < len(source) else "") if has_span else "",
+                suggestion=f.suggestion,
+                rewrite=rewrite if rewrite is not None and rewrite != text else None,
+                apply_label=_("Add") if f.code.startswith("missing_") else _("Apply"),
+            )
+        )
+    # the most serious first; at equal severity, in the order of the text
+    findings.sort(key=lambda f: {"high": 0, "medium": 1, "low": 2}.get(f.severity, 3))
+    return Coaching(
+        text=text,
+        score=report.score,
+        findings=findings,
+        credits=[str(triage.FINDING_LABELS.get(c.code, c.label)) for c in report.credits],
+        degraded=report.normalized.degraded,
+        notes=list(report.normalized.notes),
+    )
+
+
+def reply_coaching(*, complaint: Complaint, text: str) -> Coaching:
+    """Coach ``text`` as a reply to ``complaint`` (its stored analysis gives the anger level and the
+    demand words; nothing is written)."""
+    return coaching(text=text, report=selectors.reply_lint(text=text, complaint=complaint))

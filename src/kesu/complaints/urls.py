@@ -43,4 +43,8 @@ urlpatterns = [
     path("desk/c/<str:number>/assign/", detail.assign, name="assign"),
     path("desk/c/<str:number>/messages/<int:message_id>/sent/", detail.message_sent, name="message_sent"),
     path("desk/c/<str:number>/reveal/", detail.reveal, name="reveal"),
+    path("desk/c/<str:number>/triage/confirm/", detail.triage_confirm, name="triage_confirm"),
+    path("desk/c/<str:number>/triage/analyse/", detail.triage_analyse, name="triage_analyse"),
+    path("desk/c/<str:number>/reply/", detail.reply, name="reply"),
+    path("desk/c/<str:number>/reply/lint/", detail.reply_lint, name="reply_lint"),
 ]

@@ -21,6 +21,7 @@ from kesu.common.errors import DomainError, NotFound, ValidationFailed
 from kesu.complaints import selectors, services, ui_selectors
 from kesu.complaints.forms import (
     AssignForm,
+    CategoryConfirmForm,
     DecisionForm,
     EvidenceForm,
     FindingsForm,
@@ -28,6 +29,7 @@ from kesu.complaints.forms import (
     NoteForm,
     ProposalForm,
     ReasonRequiredForm,
+    ReplyForm,
     RevealForm,
     TaskAnswerForm,
     TaskCancelForm,
@@ -81,6 +83,8 @@ def _rights(user, complaint, related) -> dict[str, bool]:
         "take": handle and not supervise and open_ and complaint.assignee_id is None,
         "mark_sent": handle,
         "view_pii": can(user, Cap.VIEW_PII),
+        "triage": handle,
+        "reply": handle,
     }
 
 
@@ -115,6 +119,8 @@ def render_detail(
         "reopen": ReasonRequiredForm(initial=v),
         "escalate": ReasonRequiredForm(initial=v),
         "assign": AssignForm(initial={**v, "assignee": complaint.assignee_id}, users=assignees),
+        "triage_confirm": CategoryConfirmForm(initial={**v, "category": complaint.category.code}),
+        "reply": ReplyForm(),
     }
     bound = bound or {}
     forms.update(bound)
@@ -126,6 +132,8 @@ def render_detail(
         (t.value, t.label) for t in CompensationType if tier is None or t.value in (tier.allowed_types or [])
     ]
     proposal_rows = _proposal_rows(request if "propose" in bound else None)
+    triage_row = selectors.complaint_triage(complaint=complaint)
+    reply_text = forms["reply"].data.get("text", "") if forms["reply"].is_bound else ""
     answerable = {
         t.pk
         for t in related.tasks
@@ -154,6 +162,11 @@ def render_detail(
             "pending_approver": _role_label(related.pending_proposal.approver_role)
             if related.pending_proposal
             else "",
+            "triage": ui_selectors.triage_panel(complaint=complaint, row=triage_row),
+            "similar": selectors.complaint_similar(user=user, complaint=complaint),
+            "coaching": ui_selectors.reply_coaching(complaint=complaint, text=reply_text)
+            if reply_text
+            else None,
             "nav_section": "queue",
         },
         status=status,
@@ -428,6 +441,65 @@ def follow_up(request, complaint):
     return _submit(
         request, complaint, "follow_up", FollowUpForm(request.POST), call, _("Follow-up recorded.")
     )
+
+
+@complaint_action
+def triage_confirm(request, complaint):
+    before = complaint.category.code
+
+    def outcome(row):
+        if row.confirmed_category_code == before:
+            return messages.SUCCESS, _("Category confirmed. Thank you: this teaches the triage model.")
+        return messages.SUCCESS, _("Category corrected to %(name)s.") % {"name": row.complaint.category.name}
+
+    return _submit(
+        request,
+        complaint,
+        "triage_confirm",
+        CategoryConfirmForm(request.POST),
+        lambda d: services.complaint_confirm_category(
+            complaint_id=complaint.pk,
+            actor=request.user,
+            category_code=d["category"],
+            expected_version=d["version"],
+        ),
+        outcome,
+    )
+
+
+@complaint_action
+def triage_analyse(request, complaint):
+    services.complaint_analyse(complaint_id=complaint.pk, actor=request.user)
+    messages.success(request, _("Complaint analysed."))
+
+
+@complaint_action
+def reply(request, complaint):
+    def outcome(msg):
+        if msg.state == OutboundMessage.State.MANUAL:
+            return messages.WARNING, _(
+                "Reply recorded. The customer has no e-mail address: send it by hand, then mark it as sent."
+            )
+        return messages.SUCCESS, _("Reply sent to the customer.")
+
+    return _submit(
+        request,
+        complaint,
+        "reply",
+        ReplyForm(request.POST),
+        lambda d: services.complaint_reply(complaint_id=complaint.pk, actor=request.user, text=d["text"]),
+        outcome,
+    )
+
+
+@desk_view
+@require_POST
+def reply_lint(request, number: str):
+    """Coaching of the reply being typed (htmx, debounced): the findings, inline, with one-click fixes."""
+    complaint = _complaint(request.user, number)
+    text = request.POST.get("text", "")[:5000]
+    coaching = ui_selectors.reply_coaching(complaint=complaint, text=text) if text.strip() else None
+    return render(request, "desk/_reply_coaching.html", {"coaching": coaching, "complaint": complaint})
 
 
 @complaint_action

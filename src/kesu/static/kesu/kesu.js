@@ -10,6 +10,10 @@
  *    works too. ECharts (1 MB) is loaded on demand from <meta name="kesu-echarts-src"> only on pages that
  *    have a chart. Charts resize with the window / their container and are disposed when htmx removes them.
  *  - htmx request failures show a short, translated message (texts come from data-msg-* on <body>).
+ *  - Reply coaching: a button with data-kesu-rewrite="full text" (inside the coaching rendered for the
+ *    text in data-kesu-linted) replaces the reply in the textarea data-kesu-target, if the handler has not
+ *    typed since; data-kesu-insert="textarea id" + data-kesu-insert-text puts a text at the start of the
+ *    reply. Either way the reply is coached again.
  */
 (function () {
   "use strict";
@@ -143,6 +147,50 @@
       if (box) {
         box.hidden = true;
       }
+    }
+  });
+
+  /* ---- Reply coaching ------------------------------------------------------------------------------ */
+
+  function recoach(area) {
+    if (window.htmx) {
+      window.htmx.trigger(area, "keyup");
+    }
+  }
+
+  doc.addEventListener("click", function (ev) {
+    var target = ev.target && ev.target.closest ? ev.target : null;
+    if (!target) {
+      return;
+    }
+    var btn = target.closest("[data-kesu-rewrite]");
+    if (btn) {
+      var area = doc.getElementById(btn.getAttribute("data-kesu-target"));
+      var box = btn.closest("[data-kesu-linted]");
+      if (!area || !box) {
+        return;
+      }
+      // The fix was computed for the text as it was coached; if the handler typed since, coach again.
+      if (area.value === box.getAttribute("data-kesu-linted")) {
+        area.value = btn.getAttribute("data-kesu-rewrite");
+      }
+      area.focus();
+      recoach(area);
+      return;
+    }
+    var insert = target.closest("[data-kesu-insert]");
+    if (insert) {
+      var textarea = doc.getElementById(insert.getAttribute("data-kesu-insert"));
+      var text = insert.getAttribute("data-kesu-insert-text") || "";
+      if (!textarea || !text) {
+        return;
+      }
+      if (textarea.value.indexOf(text) === -1) {
+        textarea.value = textarea.value ? text + "\n" + textarea.value : text;
+      }
+      textarea.focus();
+      textarea.setSelectionRange(textarea.value.length, textarea.value.length);
+      recoach(textarea);
     }
   });
 
