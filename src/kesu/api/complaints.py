@@ -21,8 +21,11 @@ from kesu.accounts.roles import Cap, can
 from kesu.api.schemas import (
     AssignIn,
     AuthorityLimitOut,
+    CategoryConfirmIn,
     CategoryOut,
+    CategoryRef,
     Choice,
+    CompensationLineOut,
     CompensationTierOut,
     ComplaintCreateIn,
     ComplaintDetail,
@@ -36,6 +39,8 @@ from kesu.api.schemas import (
     FindingsIn,
     FollowUpIn,
     FollowUpOut,
+    LintIn,
+    LintOut,
     MarkReadIn,
     MarkReadOut,
     NoteIn,
@@ -47,8 +52,12 @@ from kesu.api.schemas import (
     QueuePageOut,
     QueueQuery,
     ReferenceOut,
+    ReplyIn,
+    ReplyOut,
     RevealIn,
     RevealOut,
+    SimilarCaseOut,
+    SimilarOut,
     TaskAnswerIn,
     TaskCancelIn,
     TaskIn,
@@ -56,9 +65,10 @@ from kesu.api.schemas import (
     TaskOut,
     TimelineOut,
     TransitionIn,
+    TriageOut,
     money,
 )
-from kesu.common.errors import ValidationFailed
+from kesu.common.errors import NotFound, ValidationFailed
 from kesu.complaints import selectors, services
 from kesu.complaints.models import (
     Category,
@@ -425,6 +435,124 @@ def complaint_reveal(request: HttpRequest, number: str, data: RevealIn):
         ip=_client_ip(request),
     )
     return RevealOut(field=data.field, value=value)
+
+
+# --------------------------------------------------------------------------------------------------
+# Triage: the analysis, category confirmation, reply coaching, similar cases
+
+
+def _triage(complaint: Complaint) -> TriageOut:
+    row = selectors.complaint_triage(complaint=complaint)
+    if row is None:
+        raise NotFound(_("This complaint has not been analysed yet."), code="not_analysed")
+    row.complaint = complaint
+    return TriageOut.of(row)
+
+
+@router.get(
+    "/complaints/{number}/triage",
+    response={200: TriageOut, **ERRORS},
+    summary="The triage analysis of a complaint",
+    description="Suggested category with confidence, the words behind it and the model version; anger level "
+    "0–4 with its cues and soothing script; sensitivity flags, demands and deeper needs with their cues; "
+    "whether a handler confirmed the category. 404 `not_analysed` for a complaint never analysed.",
+)
+def complaint_triage(request: HttpRequest, number: str):
+    return _triage(_complaint(request, number))
+
+
+@router.post(
+    "/complaints/{number}/category-confirmation",
+    response={200: TriageOut, **ERRORS},
+    summary="Confirm or correct the complaint's category",
+    description="Send the complaint's own category to confirm it, another to correct it (the complaint's category "
+    "changes; routing and deadlines stay). Either way the complaint becomes a training example of the "
+    "category model. Optimistic locking with `version` or If-Match (409 `concurrent_edit`).",
+)
+def complaint_category_confirmation(
+    request: HttpRequest,
+    response: HttpResponse,
+    number: str,
+    data: CategoryConfirmIn,
+    if_match: str | None = IfMatch,
+):
+    complaint = _complaint(request, number)
+    services.complaint_confirm_category(
+        complaint_id=complaint.pk,
+        actor=_user(request),
+        category_code=data.category,
+        expected_version=_expected_version(data.version, if_match),
+    )
+    complaint = _complaint(request, number)
+    response["ETag"] = f'"{complaint.version}"'
+    return _triage(complaint)
+
+
+@router.get(
+    "/complaints/{number}/similar",
+    response={200: SimilarOut, **ERRORS},
+    summary="Similar closed complaints and how they were solved",
+    description="Up to `k` closed complaints ranked by BM25 over their text (the same category ranks higher), with "
+    "solution, compensation and satisfaction. `ready` is false while the server builds its index.",
+)
+def complaint_similar(request: HttpRequest, number: str, k: int = Query(5, ge=1, le=20)):
+    complaint = _complaint(request, number)
+    result = selectors.complaint_similar(user=_user(request), complaint=complaint, k=k)
+    return SimilarOut(
+        number=complaint.number,
+        ready=result.ready,
+        items=[
+            SimilarCaseOut(
+                number=s.complaint.number,
+                title=s.complaint.title,
+                category=CategoryRef(code=s.complaint.category.code, name=s.complaint.category.name),
+                score=round(s.score, 4),
+                resolution=s.complaint.resolution,
+                compensation_cost=money(s.complaint.compensation_cost),
+                compensation=[
+                    CompensationLineOut(type=i.type, amount=money(i.amount)) for i in s.compensation
+                ],
+                satisfaction=s.complaint.satisfaction,
+                closed_at=s.complaint.closed_at,
+                viewable=s.visible,
+            )
+            for s in result.items
+        ],
+    )
+
+
+@router.post(
+    "/lint-reply",
+    response={200: LintOut, **ERRORS},
+    summary="Coach a reply before sending it",
+    description="Score 0–100, findings (buck-passing, blaming, over-promising, jargon, personal data, missing "
+    "empathy / ownership / next step …) with span, severity and suggested rewrite, and credits. Give "
+    "`complaint` to coach against that complaint's anger level and demands. Nothing is stored.",
+)
+def lint_reply(request: HttpRequest, data: LintIn):
+    complaint = _complaint(request, data.complaint) if data.complaint else None
+    return LintOut.of(selectors.reply_lint(text=data.text, complaint=complaint))
+
+
+@router.post(
+    "/complaints/{number}/replies",
+    response={201: ReplyOut, **ERRORS},
+    summary="Send a reply to the customer",
+    description="E-mailed when the customer has an address, else recorded to be sent by hand. The reply is coached "
+    "and the coaching is kept on the timeline event.",
+)
+def complaint_reply(request: HttpRequest, number: str, data: ReplyIn):
+    complaint = _complaint(request, number)
+    msg = services.complaint_reply(complaint_id=complaint.pk, actor=_user(request), text=data.text)
+    event = msg.complaint.events.filter(data__message_id=msg.pk).order_by("-id").first()
+    return Status(
+        201,
+        ReplyOut(
+            message_id=msg.pk,
+            state=msg.state,
+            coaching=(event.data.get("coaching", {}) if event else {}),
+        ),
+    )
 
 
 # --------------------------------------------------------------------------------------------------

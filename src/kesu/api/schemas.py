@@ -16,12 +16,14 @@ from ninja import Field, Schema
 from pydantic import WithJsonSchema
 
 from kesu.common.masking import mask_email, mask_id_number, mask_phone
+from kesu.complaints import triage
 from kesu.complaints.models import (
     Channel,
     CompensationProposal,
     CompensationType,
     Complaint,
     ComplaintEvent,
+    ComplaintTriage,
     CustomerTier,
     Demand,
     DepartmentTask,
@@ -433,6 +435,206 @@ class ComplaintSummary(Schema):
         return cls(**cls.fields_of(c, pii=pii))
 
 
+# --------------------------------------------------------------------------------------------------
+# Triage
+
+
+def _cue_words(row: ComplaintTriage, target: str) -> list[str]:
+    return list(
+        dict.fromkeys(
+            str(c["text"])
+            for c in row.cues or []
+            if c.get("for") == target and c.get("kind") != "flag" and str(c.get("text", "")).strip()
+        )
+    )
+
+
+class TriageSummaryOut(Schema):
+    category: str = Field(..., description="Suggested category code (see GET /reference)")
+    confidence: float
+    model_version: str = Field(..., description='"rules:<hash>" or the trained model\'s "lr-<time>-<hash>"')
+    category_confirmed: bool = Field(..., description="A handler confirmed or corrected the category")
+    anger_level: int = Field(..., ge=0, le=4)
+    anger_label: str
+    flags: list[str] = Field(..., examples=[["privacy_leak", "media"]])
+    demands: list[str]
+    underlying_needs: list[str]
+    degraded: bool = Field(..., description="The text could not be analysed properly; see degraded_note")
+    analysed_at: dt.datetime
+
+    @staticmethod
+    def fields_of(row: ComplaintTriage) -> dict[str, Any]:
+        return dict(
+            category=row.category_code,
+            confidence=row.category_confidence,
+            model_version=row.model_version,
+            category_confirmed=row.category_confirmed,
+            anger_level=row.anger_level,
+            anger_label=triage.anger_label(row.anger_level),
+            flags=list(row.flags or []),
+            demands=list(row.demands or []),
+            underlying_needs=list(row.underlying_needs or []),
+            degraded=row.degraded,
+            analysed_at=local(row.analysed_at),
+        )
+
+    @classmethod
+    def of(cls, row: ComplaintTriage) -> TriageSummaryOut:
+        return cls(**cls.fields_of(row))
+
+
+class LabelledOut(Schema):
+    code: str
+    label: str
+    words: list[str] = Field(..., description="The words of the complaint that raised it")
+
+
+class TriageOut(TriageSummaryOut):
+    number: str
+    version: int = Field(..., description="The complaint's version (for POST /category-confirmation)")
+    complaint_category: str = Field(..., description="The complaint's category now")
+    category_source: str = Field(..., description='"rules" or "model"')
+    category_words: list[str]
+    anger_cues: list[str]
+    flag_details: list[LabelledOut]
+    demand_details: list[LabelledOut]
+    need_labels: list[str]
+    script: str = Field(..., description="The soothing script that fits the anger level")
+    cues: list[dict[str, Any]] = Field(
+        ...,
+        description='Every cue: {"for", "kind", "text", "start", "end", "weight"}; spans index the normalised text',
+    )
+    notes: list[str]
+    degraded_note: str
+    engine_version: str
+    confirmed_category: str
+    confirmed_by: UserRef | None
+    confirmed_at: dt.datetime | None
+
+    @classmethod
+    def of(cls, row: ComplaintTriage) -> TriageOut:  # type: ignore[override]
+        c = row.complaint
+        return cls(
+            **cls.fields_of(row),
+            number=c.number,
+            version=c.version,
+            complaint_category=c.category.code,
+            category_source=row.category_source,
+            category_words=_cue_words(row, "category"),
+            anger_cues=_cue_words(row, "anger"),
+            flag_details=[
+                LabelledOut(code=f, label=triage.label("flag", f, row), words=_cue_words(row, f"flag:{f}"))
+                for f in row.flags or []
+            ],
+            demand_details=[
+                LabelledOut(
+                    code=d, label=triage.label("demand", d, row), words=_cue_words(row, f"demand:{d}")
+                )
+                for d in row.demands or []
+            ],
+            need_labels=[triage.label("need", n, row) for n in row.underlying_needs or []],
+            script=row.script,
+            cues=list(row.cues or []),
+            notes=list(row.notes or []),
+            degraded_note=row.degraded_note,
+            engine_version=row.engine_version,
+            confirmed_category=row.confirmed_category_code,
+            confirmed_by=UserRef.of(row.confirmed_by),
+            confirmed_at=local(row.confirmed_at),
+        )
+
+
+class CategoryConfirmIn(Schema):
+    category: str = Field(
+        ..., description="The right category code: the complaint's own to confirm it, another to correct it"
+    )
+    version: int | None = Field(None, description="Optimistic locking; or send If-Match")
+
+
+class LintIn(Schema):
+    text: str = Field(..., max_length=20000, examples=["这不归我们管，你去找快递。"])
+    complaint: str | None = Field(
+        None, description="Number of the complaint the reply answers (its anger level and demands count)"
+    )
+
+
+class FindingOut(Schema):
+    code: str
+    label: str
+    severity: str = Field(..., description='"high", "medium", "low" (findings) or "credit"')
+    start: int = Field(..., description="Span in normalized_text (0, 0 for something missing)")
+    end: int
+    words: list[str]
+    suggestion: str
+
+
+class LintOut(Schema):
+    score: int = Field(..., ge=0, le=100)
+    findings: list[FindingOut]
+    credits: list[FindingOut]
+    normalized_text: str
+    degraded: bool
+    notes: list[str]
+
+    @classmethod
+    def of(cls, report: Any) -> LintOut:
+        def out(f: Any) -> FindingOut:
+            return FindingOut(
+                code=f.code,
+                label=str(triage.FINDING_LABELS.get(f.code, f.label)),
+                severity=f.severity,
+                start=f.start,
+                end=f.end,
+                words=list(f.words),
+                suggestion=f.suggestion,
+            )
+
+        return cls(
+            score=report.score,
+            findings=[out(f) for f in report.findings],
+            credits=[out(f) for f in report.credits],
+            normalized_text=report.normalized.text,
+            degraded=report.normalized.degraded,
+            notes=list(report.normalized.notes),
+        )
+
+
+class CompensationLineOut(Schema):
+    type: str
+    amount: MoneyOut
+
+
+class SimilarCaseOut(Schema):
+    number: str
+    title: str
+    category: CategoryRef
+    score: float
+    resolution: str
+    compensation_cost: MoneyOut
+    compensation: list[CompensationLineOut]
+    satisfaction: int | None
+    closed_at: dt.datetime | None
+    viewable: bool = Field(..., description="Whether the caller may open it (GET /complaints/{number})")
+
+
+class SimilarOut(Schema):
+    number: str
+    ready: bool = Field(
+        ..., description="False while the server builds its index of closed cases; retry later"
+    )
+    items: list[SimilarCaseOut]
+
+
+class ReplyIn(Schema):
+    text: str = Field(..., examples=["非常抱歉给您带来不便，我今天下午5点前给您回电告知处理结果。"])
+
+
+class ReplyOut(Schema):
+    message_id: int
+    state: str = Field(..., description='"queued" (e-mail) or "manual" (to send by hand)')
+    coaching: dict[str, Any] = Field(..., description="Score, findings and credits kept with the reply")
+
+
 class ComplaintDetail(ComplaintSummary):
     description: str
     product: str
@@ -461,6 +663,10 @@ class ComplaintDetail(ComplaintSummary):
     proposals: list[ProposalOut]
     follow_ups: list[FollowUpOut]
     evidence: list[EvidenceOut]
+    triage: TriageSummaryOut | None = Field(
+        ...,
+        description="The triage analysis (null if never analysed); details at GET /complaints/{number}/triage",
+    )
 
     @classmethod
     def of(cls, c: Complaint, *, pii: bool) -> ComplaintDetail:  # type: ignore[override]
@@ -503,6 +709,9 @@ class ComplaintDetail(ComplaintSummary):
             proposals=[ProposalOut.of(p, number=c.number) for p in proposals],
             follow_ups=[FollowUpOut.of(f) for f in c.follow_ups.select_related("by")],
             evidence=[EvidenceOut.of(e) for e in c.evidence.select_related("added_by")],
+            triage=TriageSummaryOut.of(row)
+            if (row := ComplaintTriage.objects.filter(complaint=c).first())
+            else None,
         )
 
 
