@@ -98,9 +98,14 @@ def _summarise(complaint: Complaint) -> None:
             "due_at", "warned_at", "overdue_at"
         )
     )
-    complaint.next_due_at = min((d for d, _w, _o in pending), default=None)
-    complaint.sla_warning = any(w is not None for _d, w, _o in pending)
-    complaint.is_overdue = any(o is not None for _d, _w, o in pending)
+    summary = (
+        min((d for d, _w, _o in pending), default=None),
+        any(w is not None for _d, w, _o in pending),
+        any(o is not None for _d, _w, o in pending),
+    )
+    if summary == (complaint.next_due_at, complaint.sla_warning, complaint.is_overdue):
+        return
+    complaint.next_due_at, complaint.sla_warning, complaint.is_overdue = summary
     Complaint.objects.filter(pk=complaint.pk).update(
         next_due_at=complaint.next_due_at, sla_warning=complaint.sla_warning, is_overdue=complaint.is_overdue
     )
