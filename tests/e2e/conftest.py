@@ -70,4 +70,3 @@ def reference_data(transactional_db):
     from django.apps import apps
 
     import_module("kesu.complaints.migrations.0002_reference_data").load(apps, None)
-
