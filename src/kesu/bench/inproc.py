@@ -39,8 +39,8 @@ def explain(sql: str) -> str:
     """The plan of one captured statement: EXPLAIN (ANALYZE, BUFFERS) on PostgreSQL (inside a rolled-back
     transaction, so writes leave no trace), EXPLAIN QUERY PLAN on SQLite."""
     stripped = sql.lstrip().upper()
-    if not stripped.startswith(("SELECT", "WITH", "UPDATE", "INSERT", "DELETE")):
-        return "(not explained)"
+    if not stripped.startswith(("SELECT", "WITH", "UPDATE", "DELETE")):
+        return "(not explained)"  # transaction control, and INSERTs (re-running one would collide on keys)
     with connection.cursor() as cur:
         if connection.vendor == "postgresql":
             cur.execute("BEGIN")

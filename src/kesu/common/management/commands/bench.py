@@ -192,6 +192,7 @@ class Command(BaseCommand):
                     )
                 except Exception as exc:  # noqa: BLE001 - report and go on with the other benchmarks
                     r = {"db": kind, "error": f"{type(exc).__name__}: {exc}"}
+                r["loadavg_after"] = _loadavg()
                 results["intake"].append(r)
                 self._print_intake(r)
 
@@ -240,6 +241,7 @@ class Command(BaseCommand):
                     "data_now": meta.get("data_now") or dbs.DATA_NOW,
                 }
                 out = target.data_dir / "result.json"
+                r["loadavg_before"] = _loadavg()
                 dbs.log(f"{' + '.join(tasks)} on {kind} with {size:,} complaints")
                 dbs.run(
                     dbs.kesu_cmd("bench", "--child", "data", "--spec", json.dumps(spec), "--out", str(out)),
@@ -302,7 +304,7 @@ class Command(BaseCommand):
         )
 
     def _print_intake(self, r: dict) -> None:
-        self._w(f"\n== API intake on {r['db']} ==")
+        self._w(f"\n== API intake on {r['db']} (load average after: {r.get('loadavg_after', '?')}) ==")
         if "error" in r:
             self._w(f"  FAILED: {r['error']}")
             return
@@ -332,7 +334,9 @@ class Command(BaseCommand):
         self._w(f"  rows written: {r['rows_in_db']}")
 
     def _print_data(self, r: dict) -> None:
-        self._w(f"\n== {r['size']:,} complaints on {r['db']} ==")
+        self._w(
+            f"\n== {r['size']:,} complaints on {r['db']} (load average before: {r.get('loadavg_before', '?')}) =="
+        )
         if "error" in r:
             self._w(f"  FAILED: {r['error']}")
             return
