@@ -5,6 +5,25 @@ from kesu.accounts.roles import Role
 
 
 @pytest.fixture(autouse=True)
+def _reference_data(request):
+    """The shipped reference data (categories, SLA policies, limits, teams) comes from a data migration,
+    and a transactional test (browser, Redis) flushes it away: put back whatever is missing."""
+    marker = request.node.get_closest_marker("django_db")
+    names = request.fixturenames
+    if marker is None and not {"db", "transactional_db", "live_server"} & set(names):
+        return
+    transactional = bool(marker and marker.kwargs.get("transaction")) or bool(
+        {"transactional_db", "live_server"} & set(names)
+    )
+    request.getfixturevalue("transactional_db" if transactional else "db")
+    from django.apps import apps
+
+    from kesu.complaints import reference
+
+    reference.install(apps)
+
+
+@pytest.fixture(autouse=True)
 def _immediate_tasks(settings, tmp_path):
     """Tasks run inline; mail goes to Django's in-memory outbox; uploads to a temp dir."""
     settings.TASKS = {

@@ -2,6 +2,8 @@
 and the default departments. Plain data (no model imports) so that the data migration, the demo and the
 tests share it. Administrators change all of it in the admin afterwards."""
 
+from decimal import Decimal
+
 CATEGORIES = [
     # code, zh name, en name
     ("promise_broken", "服务承诺未兑现", "Service promise not kept"),
@@ -76,3 +78,54 @@ DEPARTMENTS = [
     ("tech", "技术部", "business", []),
     ("finance", "财务部", "business", []),
 ]
+
+
+def install(apps) -> None:
+    """Create the shipped reference data that is missing (idempotent). ``apps`` is a migration's
+    historical registry or django.apps.apps; tests call it again after a transactional test flushed
+    the tables."""
+    Category = apps.get_model("complaints", "Category")
+    SlaPolicy = apps.get_model("complaints", "SlaPolicy")
+    CompensationTier = apps.get_model("complaints", "CompensationTier")
+    DeskSettings = apps.get_model("complaints", "DeskSettings")
+    AuthorityLimit = apps.get_model("accounts", "AuthorityLimit")
+    Department = apps.get_model("accounts", "Department")
+
+    for i, (code, name, name_en) in enumerate(CATEGORIES):
+        Category.objects.get_or_create(
+            code=code, defaults={"name": name, "name_en": name_en, "sort_order": i}
+        )
+    if not SlaPolicy.objects.exists():
+        for name, cat, sev, tier, special, basis, ack, first, resolve, follow, rank in SLA_POLICIES:
+            SlaPolicy.objects.create(
+                name=name,
+                category=Category.objects.get(code=cat) if cat else None,
+                severity=sev,
+                customer_tier=tier,
+                special_group_only=special,
+                basis=basis,
+                acknowledge_hours=Decimal(str(ack)),
+                first_response_hours=Decimal(str(first)),
+                resolve_hours=Decimal(str(resolve)),
+                follow_up_hours=Decimal(str(follow)),
+                rank=rank,
+            )
+    for severity, name, description, types, suggested, maximum in COMPENSATION_TIERS:
+        CompensationTier.objects.get_or_create(
+            severity=severity,
+            defaults={
+                "name": name,
+                "description": description,
+                "allowed_types": types,
+                "suggested_amount": Decimal(suggested),
+                "max_amount": Decimal(maximum),
+            },
+        )
+    for role, amount in AUTHORITY_LIMITS:
+        AuthorityLimit.objects.get_or_create(role=role, defaults={"max_amount": Decimal(amount)})
+    for code, name, kind, cats in DEPARTMENTS:
+        Department.objects.get_or_create(
+            code=code, defaults={"name": name, "kind": kind, "handles_categories": cats}
+        )
+    if not DeskSettings.objects.exists():
+        DeskSettings.objects.create()
