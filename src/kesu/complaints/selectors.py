@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils.dateparse import parse_datetime
 
 from kesu.accounts.models import AuthorityLimit, User
@@ -213,16 +213,19 @@ def complaint_queue(
 
 
 def queue_counts(*, user: User) -> dict[str, int]:
+    """The tab badges in one pass over the covering partial index of open complaints. Counting
+    ``department`` (in the index, never null) rather than ``id`` keeps PostgreSQL's scan index-only."""
     base = visible_complaints(user).filter(OPEN_Q)
-    counts = {
-        "mine": base.filter(assignee=user).count(),
-        "overdue": base.filter(is_overdue=True).count(),
-        "unassigned": base.filter(assignee__isnull=True).count(),
-        "approvals": pending_approvals(user=user).count(),
-        "escalated": base.filter(escalated=True).count(),
+    counted = {
+        "mine": Count("department", filter=Q(assignee=user)),
+        "overdue": Count("department", filter=Q(is_overdue=True)),
+        "unassigned": Count("department", filter=Q(assignee__isnull=True)),
+        "escalated": Count("department", filter=Q(escalated=True)),
     }
     if can(user, Cap.HANDLE):
-        counts["team"] = base.filter(department_id=_dept(user)).count()
+        counted["team"] = Count("department", filter=Q(department_id=_dept(user)))
+    counts: dict[str, int] = base.aggregate(**counted)
+    counts["approvals"] = pending_approvals(user=user).count()
     return counts
 
 
