@@ -128,3 +128,18 @@ def test_queue_keyset_pagination_visits_everything_once(handler):
             break
     assert sorted(seen) == sorted(made)
     assert len(seen) == 7
+
+
+def test_burst_sweep_in_chunks_marks_everything_once(handler, supervisor):
+    with clock.frozen_at(MONDAY_9):
+        made = [register(handler) for _ in range(40)]
+    later = MONDAY_9 + dt.timedelta(days=14)
+    # 40 complaints × 3 stages = 120 deadlines: more than one chunk of 100
+    assert sla.sweep(now=later) == {"warned": 120, "overdue": 120}
+    assert sla.sweep(now=later) == {"warned": 0, "overdue": 0}
+    assert Complaint.objects.filter(pk__in=[c.pk for c in made], is_overdue=True, escalated=True).count() == 40
+    assert Notification.objects.filter(user=supervisor, kind="escalated").count() == 40
+    assert Notification.objects.filter(user=handler, kind="sla_warning").count() == 120
+    first = made[0]
+    kinds = list(first.events.filter(kind__in=["sla_warning", "sla_overdue"]).values_list("kind", flat=True))
+    assert sorted(kinds) == ["sla_overdue"] * 3 + ["sla_warning"] * 3

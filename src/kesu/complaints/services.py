@@ -212,15 +212,21 @@ def notify(
             continue
         seen.add(user.pk)
         created.append(
-            Notification.objects.create(
-                user=user, complaint=complaint, kind=kind, message=message[:300], created_at=at
-            )
+            Notification(user=user, complaint=complaint, kind=kind, message=message[:300], created_at=at)
         )
     if created:
+        Notification.objects.bulk_create(created)
         from kesu.complaints import tasks
 
         ids = [n.pk for n in created]
-        transaction.on_commit(lambda: [tasks.send_notification_email.enqueue(i) for i in ids])
+
+        def enqueue() -> None:
+            # One transaction for the batch: with the database task backend that is one commit.
+            with transaction.atomic():
+                for i in ids:
+                    tasks.send_notification_email.enqueue(i)
+
+        transaction.on_commit(enqueue)
     return created
 
 

@@ -93,92 +93,141 @@ def clear_pending(complaint: Complaint, *, at: dt.datetime) -> None:
 
 
 def _summarise(complaint: Complaint) -> None:
-    pending = list(
-        StageDeadline.objects.filter(complaint=complaint, met_at__isnull=True).values_list(
-            "due_at", "warned_at", "overdue_at"
+    _summarise_many([complaint])
+
+
+def _summarise_many(complaints: list[Complaint]) -> None:
+    """Recompute the SLA summary of ``complaints`` from their pending deadlines in one read, and write
+    only the complaints whose summary changed."""
+    pending: dict[int, list[tuple[dt.datetime, dt.datetime | None, dt.datetime | None]]] = {
+        c.pk: [] for c in complaints
+    }
+    for complaint_id, due, warned, overdue in StageDeadline.objects.filter(
+        complaint_id__in=list(pending), met_at__isnull=True
+    ).values_list("complaint_id", "due_at", "warned_at", "overdue_at"):
+        pending[complaint_id].append((due, warned, overdue))
+    changed = []
+    for c in complaints:
+        rows = pending[c.pk]
+        summary = (
+            min((d for d, _w, _o in rows), default=None),
+            any(w is not None for _d, w, _o in rows),
+            any(o is not None for _d, _w, o in rows),
         )
-    )
-    summary = (
-        min((d for d, _w, _o in pending), default=None),
-        any(w is not None for _d, w, _o in pending),
-        any(o is not None for _d, _w, o in pending),
-    )
-    if summary == (complaint.next_due_at, complaint.sla_warning, complaint.is_overdue):
-        return
-    complaint.next_due_at, complaint.sla_warning, complaint.is_overdue = summary
-    Complaint.objects.filter(pk=complaint.pk).update(
-        next_due_at=complaint.next_due_at, sla_warning=complaint.sla_warning, is_overdue=complaint.is_overdue
-    )
+        if summary != (c.next_due_at, c.sla_warning, c.is_overdue):
+            c.next_due_at, c.sla_warning, c.is_overdue = summary
+            changed.append(c)
+    if len(changed) == 1:
+        c = changed[0]
+        Complaint.objects.filter(pk=c.pk).update(
+            next_due_at=c.next_due_at, sla_warning=c.sla_warning, is_overdue=c.is_overdue
+        )
+    elif changed:
+        Complaint.objects.bulk_update(changed, ["next_due_at", "sla_warning", "is_overdue"])
+
+
+SWEEP_CHUNK = 100
 
 
 def sweep(*, now: dt.datetime | None = None, batch: int = 500) -> dict[str, int]:
-    """Mark warnings and overdue stages whose moment has passed. Idempotent: a row is marked once."""
+    """Mark warnings and overdue stages whose moment has passed. Idempotent: a row is marked once.
+    Works in chunks of SWEEP_CHUNK deadlines per transaction (docs/benchmarks.md: a burst of 300 due
+    deadlines at 1 M complaints went from ~2 s one by one to ~0.4 s in chunks)."""
     now = now or clock.now()
-    counts = {"warned": 0, "overdue": 0}
     warn_ids = list(
         StageDeadline.objects.filter(met_at__isnull=True, warned_at__isnull=True, warn_at__lte=now)
         .order_by("warn_at")
         .values_list("id", flat=True)[:batch]
     )
-    counts["warned"] = sum(_mark(i, now, overdue=False) for i in warn_ids)
+    warned = sum(
+        _mark_chunk(warn_ids[i : i + SWEEP_CHUNK], now, overdue=False)
+        for i in range(0, len(warn_ids), SWEEP_CHUNK)
+    )
     due_ids = list(
         StageDeadline.objects.filter(met_at__isnull=True, overdue_at__isnull=True, due_at__lte=now)
         .order_by("due_at")
         .values_list("id", flat=True)[:batch]
     )
-    counts["overdue"] = sum(_mark(i, now, overdue=True) for i in due_ids)
-    return counts
+    overdue = sum(
+        _mark_chunk(due_ids[i : i + SWEEP_CHUNK], now, overdue=True)
+        for i in range(0, len(due_ids), SWEEP_CHUNK)
+    )
+    return {"warned": warned, "overdue": overdue}
 
 
-def _mark(deadline_id: int, now: dt.datetime, *, overdue: bool) -> bool:
-    """Mark one deadline as warned or overdue, with its event and notifications. False if someone met
-    or marked it in the meantime."""
+def _mark_chunk(deadline_ids: list[int], now: dt.datetime, *, overdue: bool) -> int:
+    """Mark a chunk of deadlines as warned or overdue, with events and notifications, in one
+    transaction. Rows someone met or marked in the meantime are skipped. Returns how many were marked."""
     from kesu.complaints import services  # the escalation and notification writers
 
     with transaction.atomic():
-        complaint_id = (
-            StageDeadline.objects.filter(pk=deadline_id).values_list("complaint_id", flat=True).first()
+        complaint_ids = sorted(
+            set(StageDeadline.objects.filter(pk__in=deadline_ids).values_list("complaint_id", flat=True))
         )
-        if complaint_id is None:
-            return False
-        # Lock order as in the services: the complaint first, then its deadlines.
-        complaint = (
-            Complaint.objects.select_for_update(of=("self",)).select_related("assignee").get(pk=complaint_id)
-        )
-        pending = StageDeadline.objects.filter(pk=deadline_id, met_at__isnull=True)
-        d = (
+        # Lock order as in the services: the complaints first (in id order), then their deadlines.
+        complaints = {
+            c.pk: c
+            for c in Complaint.objects.select_for_update(of=("self",))
+            .select_related("assignee")
+            .filter(pk__in=complaint_ids)
+            .order_by("pk")
+        }
+        pending = StageDeadline.objects.filter(pk__in=deadline_ids, met_at__isnull=True)
+        rows = list(
             pending.filter(overdue_at__isnull=True) if overdue else pending.filter(warned_at__isnull=True)
-        ).first()
-        if d is None:
-            return False
-        stage_label = Stage(d.stage).label
-        values = {"stage": stage_label, "due": _fmt(d.due_at), "number": complaint.number}
-        if overdue:
-            d.overdue_at = now
-            d.warned_at = d.warned_at or now
-            d.save(update_fields=["overdue_at", "warned_at"])
-        else:
-            d.warned_at = now
-            d.save(update_fields=["warned_at"])
-        _summarise(complaint)
-        ComplaintEvent.objects.create(
-            complaint=complaint,
-            at=now,
-            kind=ComplaintEvent.Kind.SLA_OVERDUE if overdue else ComplaintEvent.Kind.SLA_WARNING,
-            message=(_("%(stage)s overdue since %(due)s") if overdue else _("%(stage)s is due at %(due)s"))
-            % values,
-            data={"stage": d.stage, "due_at": d.due_at.isoformat()},
         )
+        if not rows:
+            return 0
+        ids = [d.pk for d in rows]
         if overdue:
-            services.escalate_locked(complaint, actor=None, at=now, reason=_("%(stage)s overdue") % values)
+            StageDeadline.objects.filter(pk__in=ids).update(overdue_at=now)
+            StageDeadline.objects.filter(pk__in=ids, warned_at__isnull=True).update(warned_at=now)
         else:
+            StageDeadline.objects.filter(pk__in=ids).update(warned_at=now)
+        touched = [complaints[i] for i in sorted({d.complaint_id for d in rows})]
+        _summarise_many(touched)
+        events = []
+        for d in rows:
+            values = {
+                "stage": Stage(d.stage).label,
+                "due": _fmt(d.due_at),
+                "number": complaints[d.complaint_id].number,
+            }
+            events.append(
+                ComplaintEvent(
+                    complaint_id=d.complaint_id,
+                    at=now,
+                    kind=ComplaintEvent.Kind.SLA_OVERDUE if overdue else ComplaintEvent.Kind.SLA_WARNING,
+                    message=(
+                        _("%(stage)s overdue since %(due)s") if overdue else _("%(stage)s is due at %(due)s")
+                    )
+                    % values,
+                    data={"stage": d.stage, "due_at": d.due_at.isoformat()},
+                )
+            )
+        ComplaintEvent.objects.bulk_create(events)
+        supervisors: dict[int, list] = {}
+        for d in rows:
+            complaint = complaints[d.complaint_id]
+            values = {"stage": Stage(d.stage).label, "due": _fmt(d.due_at), "number": complaint.number}
+            if overdue:
+                services.escalate_locked(
+                    complaint, actor=None, at=now, reason=_("%(stage)s overdue") % values
+                )
+                continue
+            if complaint.assignee_id:
+                recipients = [complaint.assignee]
+            else:
+                if complaint.department_id not in supervisors:
+                    supervisors[complaint.department_id] = services.team_supervisors(complaint)
+                recipients = supervisors[complaint.department_id]
             services.notify(
-                users=[complaint.assignee] if complaint.assignee_id else services.team_supervisors(complaint),
+                users=recipients,
                 complaint=complaint,
                 kind="sla_warning",
                 message=_("%(number)s: %(stage)s due soon (%(due)s)") % values,
             )
-    return True
+    return len(rows)
 
 
 def _fmt(value: dt.datetime) -> str:
