@@ -431,14 +431,9 @@ def complaint_register(*, data: ComplaintInput, actor: User | None, idempotency_
         ).encode()
     ).hexdigest()
 
-    if idempotency_key and actor is not None:
-        prior = (
-            IdempotencyRecord.objects.filter(user=actor, key=idempotency_key)
-            .select_related("complaint")
-            .first()
-        )
-        if prior is not None:
-            return _replay(prior, request_hash)
+    prior = _idempotent_prior(actor, idempotency_key)
+    if prior is not None:
+        return _replay(prior, request_hash)
 
     at = clock.now()
     try:
@@ -534,14 +529,9 @@ def complaint_register(*, data: ComplaintInput, actor: User | None, idempotency_
             )
     except IntegrityError:
         # Two identical retries raced: the other one won; hand back its complaint.
-        if idempotency_key and actor is not None:
-            prior = (
-                IdempotencyRecord.objects.filter(user=actor, key=idempotency_key)
-                .select_related("complaint")
-                .first()
-            )
-            if prior is not None:
-                return _replay(prior, request_hash)
+        prior = _idempotent_prior(actor, idempotency_key)
+        if prior is not None:
+            return _replay(prior, request_hash)
         raise
     return complaint
 
@@ -570,6 +560,12 @@ def _record_triage(complaint: Complaint, row: ComplaintTriage, *, at: dt.datetim
             reason=_("High-sensitivity complaint (%(flags)s): escalated to the supervisors at intake")
             % {"flags": triage.join(triage.label("flag", code, row) for code in high)},
         )
+
+
+def _idempotent_prior(actor: User | None, key: str) -> IdempotencyRecord | None:
+    if not key or actor is None:
+        return None
+    return IdempotencyRecord.objects.filter(user=actor, key=key).select_related("complaint").first()
 
 
 def _replay(prior: IdempotencyRecord, request_hash: str) -> Complaint:

@@ -44,6 +44,7 @@ from decimal import Decimal
 from unittest import mock
 
 import chinese_calendar
+from django.apps import apps as django_apps
 from django.contrib.auth.hashers import make_password
 from django.db import connection, models, transaction
 from django.test import override_settings
@@ -65,7 +66,6 @@ from kesu.complaints.models import (
     Customer,
     DailySequence,
     DepartmentTask,
-    DeskSettings,
     Evidence,
     FollowUp,
     IdempotencyRecord,
@@ -246,40 +246,8 @@ def demo_data_exists() -> str | None:
 def _reference_data_ensure() -> None:
     """The reference data normally comes from the data migration; put back whatever an administrator
     deleted so that the demo's SLA timers and compensation standard are the documented ones."""
-    for i, (code, name, name_en) in enumerate(reference.CATEGORIES):
-        Category.objects.get_or_create(
-            code=code, defaults={"name": name, "name_en": name_en, "sort_order": i}
-        )
+    reference.install(django_apps)
     Category.objects.filter(code__in=[c for c, _n, _e in reference.CATEGORIES]).update(active=True)
-    if not SlaPolicy.objects.exists():
-        for name, cat, sev, tier, special, basis, ack, first, resolve, follow, rank in reference.SLA_POLICIES:
-            SlaPolicy.objects.create(
-                name=name,
-                category=Category.objects.get(code=cat) if cat else None,
-                severity=sev,
-                customer_tier=tier,
-                special_group_only=special,
-                basis=basis,
-                acknowledge_hours=Decimal(str(ack)),
-                first_response_hours=Decimal(str(first)),
-                resolve_hours=Decimal(str(resolve)),
-                follow_up_hours=Decimal(str(follow)),
-                rank=rank,
-            )
-    for severity, name, description, types, suggested, maximum in reference.COMPENSATION_TIERS:
-        CompensationTier.objects.get_or_create(
-            severity=severity,
-            defaults={
-                "name": name,
-                "description": description,
-                "allowed_types": types,
-                "suggested_amount": Decimal(suggested),
-                "max_amount": Decimal(maximum),
-            },
-        )
-    for role, amount in reference.AUTHORITY_LIMITS:
-        AuthorityLimit.objects.get_or_create(role=role, defaults={"max_amount": Decimal(amount)})
-    DeskSettings.current()
 
 
 def organisation_setup() -> Org:
