@@ -535,7 +535,10 @@ def test_approval_request_goes_up_when_the_team_has_no_one_at_that_level(handler
     # 500 yuan needs a senior handler; the team has none, so its supervisor is asked
     c = to_investigating(register(handler), handler)
     p = services.compensation_propose(
-        complaint_id=c.pk, actor=handler, solution="减免", items=[CompensationLine(type="fee_waiver", amount=500)]
+        complaint_id=c.pk,
+        actor=handler,
+        solution="减免",
+        items=[CompensationLine(type="fee_waiver", amount=500)],
     )
     assert p.approver_role == "senior_handler"
     assert Notification.objects.filter(user=supervisor, kind="approval_request").count() == 1

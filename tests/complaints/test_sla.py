@@ -137,7 +137,9 @@ def test_burst_sweep_in_chunks_marks_everything_once(handler, supervisor):
     # 40 complaints × 3 stages = 120 deadlines: more than one chunk of 100
     assert sla.sweep(now=later) == {"warned": 120, "overdue": 120}
     assert sla.sweep(now=later) == {"warned": 0, "overdue": 0}
-    assert Complaint.objects.filter(pk__in=[c.pk for c in made], is_overdue=True, escalated=True).count() == 40
+    assert (
+        Complaint.objects.filter(pk__in=[c.pk for c in made], is_overdue=True, escalated=True).count() == 40
+    )
     assert Notification.objects.filter(user=supervisor, kind="escalated").count() == 40
     assert Notification.objects.filter(user=handler, kind="sla_warning").count() == 120
     first = made[0]

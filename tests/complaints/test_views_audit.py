@@ -9,7 +9,9 @@ pytestmark = pytest.mark.django_db
 
 def test_auditor_sees_every_reveal_and_handler_is_refused(client, handler, auditor):
     c = register(handler, phone="13812345678")
-    services.pii_reveal(complaint_id=c.pk, actor=handler, field="phone", reason="回访需要拨打电话", ip="10.1.2.3")
+    services.pii_reveal(
+        complaint_id=c.pk, actor=handler, field="phone", reason="回访需要拨打电话", ip="10.1.2.3"
+    )
     client.force_login(auditor)
     response = client.get(reverse("desk:audit_pii"), HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 200

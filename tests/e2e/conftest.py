@@ -4,6 +4,7 @@ Skipped when Chromium is not installed (make test installs it via scripts/ensure
 a failing test leaves a screenshot in test-artifacts/.
 """
 
+import contextlib
 import os
 import shutil
 from pathlib import Path
@@ -22,10 +23,9 @@ def pytest_runtest_makereport(item, call):
         page = item.funcargs.get("page")
         if page is not None:
             ARTIFACTS.mkdir(exist_ok=True)
-            try:
+            # the browser may be gone; the assertion is what matters
+            with contextlib.suppress(Exception):
                 page.screenshot(path=str(ARTIFACTS / f"{item.name}.png"), full_page=True)
-            except Exception:  # the browser may be gone; the assertion is what matters
-                pass
 
 
 @pytest.fixture(scope="session")
@@ -42,8 +42,13 @@ def browser():
             executable_path=CHROMIUM,
             headless=True,
             args=[
-                "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
             ],
         )
         yield b

@@ -6,7 +6,7 @@ import re
 import pytest
 
 from kesu.accounts.models import Department
-from kesu.complaints.models import Complaint, CompensationProposal
+from kesu.complaints.models import CompensationProposal, Complaint
 from tests.conftest import make_user
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -44,7 +44,10 @@ def test_public_complaint_to_closed_with_approval(page, live_server):
     page.fill("input[name=phone]", "13912345678")
     page.select_option("select[name=category]", "promise_broken")
     page.fill("input[name=title]", "会员日承诺的赠品一直没寄")
-    page.fill("textarea[name=description]", "11月11日下单时页面写着赠送电动牙刷，订单已签收十天，赠品始终没有寄出，客服两次说会补发都没有下文。")
+    page.fill(
+        "textarea[name=description]",
+        "11月11日下单时页面写着赠送电动牙刷，订单已签收十天，赠品始终没有寄出，客服两次说会补发都没有下文。",
+    )
     page.fill("input[name=order_ref]", "DD20261111038842")
     page.locator("form[action^='/c/new/'] [type=submit]").click()
     number = page.locator("#tracking-number").inner_text().strip()
@@ -85,9 +88,9 @@ def test_public_complaint_to_closed_with_approval(page, live_server):
     assert number in page.content()
     page.goto(f"{base}/desk/c/{number}/")
     proposal = CompensationProposal.objects.get(complaint__number=number)
-    page.locator(f"form[action='/desk/c/{number}/proposals/{proposal.pk}/decide/'] input[value=approve]").locator(
-        "xpath=ancestor::form"
-    ).locator("[type=submit]").click()
+    page.locator(
+        f"form[action='/desk/c/{number}/proposals/{proposal.pk}/decide/'] input[value=approve]"
+    ).locator("xpath=ancestor::form").locator("[type=submit]").click()
     page.wait_for_load_state()
     assert status_of(number) == "resolving"
     proposal.refresh_from_db()

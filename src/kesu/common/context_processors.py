@@ -5,14 +5,17 @@ from kesu.common import clock, workcal
 
 
 def kesu(request):
-    ctx = {"org_name": settings.KESU_ORG_NAME, "unread_notifications": 0, "calendar_warning": None, "user_caps": frozenset()}
+    ctx = {
+        "org_name": settings.KESU_ORG_NAME,
+        "unread_notifications": 0,
+        "calendar_warning": None,
+        "user_caps": frozenset(),
+    }
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return ctx
-    from kesu.accounts.roles import Cap, can
+    from kesu.accounts.roles import ROLE_CAPS, Cap, can
     from kesu.complaints.selectors import notification_unread_count
-
-    from kesu.accounts.roles import ROLE_CAPS
 
     ctx["user_caps"] = ROLE_CAPS.get(user.role, frozenset()) if user.is_active else frozenset()
     ctx["unread_notifications"] = notification_unread_count(user=user)

@@ -15,10 +15,17 @@ from kesu.complaints.views._base import desk_view
 def pii_log(request):
     if not selectors.can_audit(request.user):
         raise NotPermitted("audit only")
-    entries = selectors.pii_access_log(username=request.GET.get("user", "").strip(), number=request.GET.get("number", "").strip())
+    entries = selectors.pii_access_log(
+        username=request.GET.get("user", "").strip(), number=request.GET.get("number", "").strip()
+    )
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     return render(
         request,
         "desk/audit_pii.html",
-        {"page_obj": page, "filter_user": request.GET.get("user", ""), "filter_number": request.GET.get("number", ""), "cap": Cap},
+        {
+            "page_obj": page,
+            "filter_user": request.GET.get("user", ""),
+            "filter_number": request.GET.get("number", ""),
+            "cap": Cap,
+        },
     )
