@@ -69,6 +69,7 @@ from kesu.api.schemas import (
     money,
 )
 from kesu.common.errors import NotFound, ValidationFailed
+from kesu.common.http import client_ip
 from kesu.complaints import selectors, services
 from kesu.complaints.models import (
     Category,
@@ -131,11 +132,6 @@ def _detail(request: HttpRequest, response: HttpResponse, number: str) -> Compla
     complaint = _complaint(request, number)
     response["ETag"] = f'"{complaint.version}"'
     return ComplaintDetail.of(complaint, pii=_pii(_user(request)))
-
-
-def _client_ip(request: HttpRequest) -> str | None:
-    # REMOTE_ADDR only: X-Forwarded-For is whatever the client wants it to be unless a proxy rewrites it.
-    return request.META.get("REMOTE_ADDR") or None
 
 
 IfMatch = Header(None, alias="If-Match", description='The complaint version the change is based on, e.g. "3"')
@@ -432,7 +428,7 @@ def complaint_reveal(request: HttpRequest, number: str, data: RevealIn):
         actor=_user(request),
         field=data.field,
         reason=data.reason,
-        ip=_client_ip(request),
+        ip=client_ip(request),
     )
     return RevealOut(field=data.field, value=value)
 

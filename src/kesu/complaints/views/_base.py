@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from functools import wraps
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
@@ -16,6 +15,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from kesu.common.errors import DomainError, NotFound, NotPermitted
+from kesu.common.http import client_ip
 
 
 def safe_next(request: HttpRequest, fallback: str) -> str:
@@ -60,18 +60,6 @@ def _back(request: HttpRequest) -> str:
     ):
         return referer
     return safe_next(request, home)
-
-
-def client_ip(request: HttpRequest) -> str | None:
-    # X-Forwarded-For is whatever the client wants it to be, except for the entries our own proxies
-    # appended: with KESU_TRUSTED_PROXIES=N the N-th address from the right is the one the outermost
-    # trusted proxy saw. Without proxies, REMOTE_ADDR.
-    hops = settings.KESU_TRUSTED_PROXIES
-    if hops:
-        forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if a.strip()]
-        if len(forwarded) >= hops:
-            return forwarded[-hops]
-    return request.META.get("REMOTE_ADDR") or None
 
 
 def throttled(request: HttpRequest, scope: str, *, limit: int, window_seconds: int) -> bool:
