@@ -122,3 +122,28 @@ def test_real_use_encoder_if_installed(index):
     vecs = enc.encode(["没到账", "钱一直没有进来"])
     assert vecs.shape[0] == 2
     assert np.allclose(np.linalg.norm(vecs, axis=1), 1.0, atol=1e-3)
+
+
+def test_quality_bench_on_the_labelled_set():
+    from kesu.triage import bench
+
+    result = bench.bench_similar_quality(["nope"])
+    assert result["bm25"]["queries"] >= 60
+    assert 0.0 <= result["bm25"]["mrr@10"] <= 1.0
+    assert "error" in result["nope"]  # an encoder that can't load is reported, not raised
+
+
+def test_labelled_queries_point_at_existing_cases():
+    from kesu.triage import bench
+
+    ids = {c["case_id"] for c in bench._load_jsonl("similar_cases.jsonl")}
+    queries = bench._load_jsonl("similar_queries.jsonl")
+    assert len(queries) >= 60
+    assert all(q["relevant"] and set(q["relevant"]) <= ids for q in queries)
+
+
+def test_snownlp_bench_if_installed():
+    from kesu.triage import bench
+
+    result = bench.bench_snownlp(["快递员态度很差", "退款没到账"], rounds=1)
+    assert result is None or result["n"] == 2
