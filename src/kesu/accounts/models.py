@@ -50,6 +50,13 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.display_name or self.get_full_name() or self.username
 
+    def get_full_name(self) -> str:
+        # Chinese names are family name first, written without a space (王思远); Latin ones "John Smith".
+        first, last = self.first_name.strip(), self.last_name.strip()
+        if (first + last).isascii():
+            return f"{first} {last}".strip()
+        return f"{last}{first}"
+
 
 class AuthorityLimit(models.Model):
     """权限分级授权: the compensation a role may grant without approval."""
