@@ -544,3 +544,18 @@ def test_approval_request_goes_up_when_the_team_has_no_one_at_that_level(handler
     assert Notification.objects.filter(user=supervisor, kind="approval_request").count() == 1
     services.proposal_decide(proposal_id=p.pk, actor=supervisor, approve=True)
     assert _status(c) == "resolving"
+
+
+def test_failed_registration_leaves_no_attachment_on_disk(handler, settings, monkeypatch):
+    pdf = SimpleUploadedFile("receipt.pdf", b"%PDF-1.4 test", content_type="application/pdf")
+
+    def boom(*args, **kwargs):
+        raise RuntimeError("disk full while linking repeats")
+
+    monkeypatch.setattr(services, "_link_repeats", boom)
+    with pytest.raises(RuntimeError):
+        register(handler, attachments=[pdf])
+    assert Complaint.objects.count() == 0
+    assert Evidence.objects.count() == 0
+    stored = [p for p in (settings.MEDIA_ROOT).rglob("*") if p.is_file()]
+    assert stored == []

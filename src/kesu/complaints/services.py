@@ -26,6 +26,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -82,6 +83,7 @@ from kesu.complaints.workflow import (
     target_of,
 )
 
+log = logging.getLogger(__name__)
 HANDLER_ROLES = (Role.HANDLER, Role.SENIOR_HANDLER)
 
 
@@ -435,6 +437,7 @@ def complaint_register(*, data: ComplaintInput, actor: User | None, idempotency_
     if prior is not None:
         return _replay(prior, request_hash)
 
+    saved_files: list[str] = []
     at = clock.now()
     try:
         with transaction.atomic():
@@ -495,6 +498,7 @@ def complaint_register(*, data: ComplaintInput, actor: User | None, idempotency_
                     from_customer=True,
                     added_at=at,
                 )
+                saved_files.append(ev.file.name)
                 _event(
                     complaint,
                     ComplaintEvent.Kind.EVIDENCE,
@@ -528,12 +532,27 @@ def complaint_register(*, data: ComplaintInput, actor: User | None, idempotency_
                 },
             )
     except IntegrityError:
+        _delete_stored_files(saved_files)
         # Two identical retries raced: the other one won; hand back its complaint.
         prior = _idempotent_prior(actor, idempotency_key)
         if prior is not None:
             return _replay(prior, request_hash)
         raise
+    except BaseException:
+        # The rows are rolled back; the attachment files written meanwhile must go with them.
+        _delete_stored_files(saved_files)
+        raise
     return complaint
+
+
+def _delete_stored_files(names: list[str]) -> None:
+    from django.core.files.storage import default_storage
+
+    for name in names:
+        try:
+            default_storage.delete(name)
+        except OSError:  # already gone, or the disk refuses: nothing a retry would fix
+            log.warning("could not delete orphaned attachment %s", name)
 
 
 def _record_triage(complaint: Complaint, row: ComplaintTriage, *, at: dt.datetime) -> None:
