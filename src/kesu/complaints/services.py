@@ -14,6 +14,8 @@ Invariants:
   (and a satisfied one, unless a supervisor closes) or N failed attempts; reopening needs an
   unsatisfied follow-up and happens within the reopen window.
 - E-mails and notifications leave only after commit (tasks take ids and are idempotent).
+- Complaint numbers are unique and increase within a day; a registration that fails after taking its
+  number leaves a gap.
 - Triage (complaints/triage.py) runs at registration inside the same transaction and can never make
   it fail: an engine failure stores a degraded analysis. Flags never change the severity; a flag listed
   in KESU_TRIAGE_ESCALATE_FLAGS (privacy leak, safety) escalates the complaint to the supervisors.
@@ -439,6 +441,11 @@ def complaint_register(*, data: ComplaintInput, actor: User | None, idempotency_
 
     saved_files: list[str] = []
     at = clock.now()
+    # The day's number comes from its own short transaction: holding the sequence row's lock through
+    # the whole registration serialised concurrent intake (docs/benchmarks.md). A registration that
+    # fails afterwards leaves a gap in the day's numbers, never a duplicate.
+    with transaction.atomic():
+        number = _next_number(at)
     try:
         with transaction.atomic():
             customer = _customer_upsert(
@@ -455,7 +462,7 @@ def complaint_register(*, data: ComplaintInput, actor: User | None, idempotency_
             )
             team = _pick_team(category)
             complaint = Complaint.objects.create(
-                number=_next_number(at),
+                number=number,
                 channel=data.channel,
                 category=category,
                 severity=data.severity,
