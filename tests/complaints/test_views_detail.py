@@ -544,3 +544,13 @@ def test_proposer_sees_who_must_approve(client, handler):
     assert (
         "A proposal of 300.00 yuan is waiting for approval by a senior handler." in response.content.decode()
     )
+
+
+def test_action_panels_render_no_template_source(client, handler):
+    from tests.complaints.factories import register as _register
+
+    c = _register(handler)
+    client.force_login(handler)
+    body = client.get(f"/desk/c/{c.number}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "{#" not in body and "#}" not in body and "{%" not in body
+    assert f'action="/desk/c/{c.number}/note/"' in body
