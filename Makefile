@@ -51,7 +51,7 @@ bench: install
 # (msgfmt, xgettext; Debian: apt-get install gettext).
 messages: install
 	@command -v msgfmt >/dev/null || { echo "make messages needs GNU gettext (Debian: apt-get install gettext)" >&2; exit 1; }
-	cd src/kesu && $(UV) run --frozen kesu makemessages -l zh_Hans --ignore=static
+	cd src/kesu && $(UV) run --frozen kesu makemessages -l zh_Hans --ignore=static --no-wrap
 	cd src/kesu && $(UV) run --frozen kesu compilemessages -l zh_Hans
 
 clean:

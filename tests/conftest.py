@@ -1,3 +1,6 @@
+import importlib
+import importlib.util
+
 import pytest
 
 from kesu.accounts.models import Department, User
@@ -21,6 +24,19 @@ def _reference_data(request):
     from kesu.complaints import reference
 
     reference.install(apps)
+    for name in ACADEMY_CONTENT:
+        if importlib.util.find_spec(name):
+            importlib.import_module(name).install(apps)
+
+
+# Starter content of the academy apps, installed by their data migrations: ``install(apps)`` must be
+# idempotent and cheap when the content is already there (it runs before every database test).
+ACADEMY_CONTENT = (
+    "kesu.competency.content",
+    "kesu.training.content",
+    "kesu.exams.content",
+    "kesu.roleplay.content",
+)
 
 
 @pytest.fixture(autouse=True)

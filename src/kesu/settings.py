@@ -65,6 +65,13 @@ INSTALLED_APPS = [
     "kesu.common",
     "kesu.accounts",
     "kesu.complaints",
+    "kesu.competency",
+    "kesu.training",
+    "kesu.exams",
+    "kesu.plans",
+    "kesu.effectiveness",
+    "kesu.wellbeing",
+    "kesu.roleplay",
 ]
 
 MIDDLEWARE = [

@@ -16,4 +16,11 @@ urlpatterns = [
     # Browsers ask for /favicon.ico whatever the page says.
     path("favicon.ico", RedirectView.as_view(url=static("kesu/favicon.svg"), permanent=True)),
     path("api/v1/", include("kesu.api.urls")),
+    path("academy/", include("kesu.competency.urls")),
+    path("academy/courses/", include("kesu.training.urls")),
+    path("academy/exams/", include("kesu.exams.urls")),
+    path("academy/plans/", include("kesu.plans.urls")),
+    path("academy/effect/", include("kesu.effectiveness.urls")),
+    path("academy/wellbeing/", include("kesu.wellbeing.urls")),
+    path("academy/roleplay/", include("kesu.roleplay.urls")),
 ]

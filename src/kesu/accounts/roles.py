@@ -29,18 +29,34 @@ class Cap:
     REVEAL_PII = "reveal_pii"  # unmask one value with a logged reason
     AUDIT = "audit"  # read audit logs
     ADMINISTER = "administer"  # reference data, users
+    # The academy
+    LEARN = "learn"  # own competency profile, plan, courses, exams, role-play, diary
+    TRAIN_VIEW_TEAM = "train_view_team"  # needs analysis, records and diary trends of the own team
+    TRAIN_VIEW_ALL = "train_view_all"  # the same for every department (read only)
+    TRAIN_MANAGE = "train_manage"  # competency model, catalogue, sessions, exams, plans, grading
 
 
 ROLE_CAPS: dict[str, frozenset[str]] = {
-    Role.HANDLER: frozenset({Cap.INTAKE, Cap.HANDLE, Cap.REVEAL_PII}),
-    Role.SENIOR_HANDLER: frozenset({Cap.INTAKE, Cap.HANDLE, Cap.REVEAL_PII, Cap.APPROVE}),
+    Role.HANDLER: frozenset({Cap.INTAKE, Cap.HANDLE, Cap.REVEAL_PII, Cap.LEARN}),
+    Role.SENIOR_HANDLER: frozenset({Cap.INTAKE, Cap.HANDLE, Cap.REVEAL_PII, Cap.APPROVE, Cap.LEARN}),
     Role.SUPERVISOR: frozenset(
-        {Cap.INTAKE, Cap.HANDLE, Cap.SUPERVISE, Cap.APPROVE, Cap.VIEW_PII, Cap.REVEAL_PII}
+        {
+            Cap.INTAKE,
+            Cap.HANDLE,
+            Cap.SUPERVISE,
+            Cap.APPROVE,
+            Cap.VIEW_PII,
+            Cap.REVEAL_PII,
+            Cap.LEARN,
+            Cap.TRAIN_VIEW_TEAM,
+        }
     ),
-    Role.LIAISON: frozenset({Cap.ANSWER_TASKS}),
-    Role.TRAINER: frozenset({Cap.READ_ALL}),
-    Role.PR_OFFICER: frozenset({Cap.READ_ALL, Cap.REVEAL_PII}),
-    Role.AUDITOR: frozenset({Cap.READ_ALL, Cap.AUDIT}),
+    Role.LIAISON: frozenset({Cap.ANSWER_TASKS, Cap.LEARN}),
+    Role.TRAINER: frozenset(
+        {Cap.READ_ALL, Cap.LEARN, Cap.TRAIN_VIEW_TEAM, Cap.TRAIN_VIEW_ALL, Cap.TRAIN_MANAGE}
+    ),
+    Role.PR_OFFICER: frozenset({Cap.READ_ALL, Cap.REVEAL_PII, Cap.LEARN}),
+    Role.AUDITOR: frozenset({Cap.READ_ALL, Cap.AUDIT, Cap.TRAIN_VIEW_ALL}),
     Role.ADMIN: frozenset(
         {
             Cap.INTAKE,
@@ -52,6 +68,10 @@ ROLE_CAPS: dict[str, frozenset[str]] = {
             Cap.REVEAL_PII,
             Cap.AUDIT,
             Cap.ADMINISTER,
+            Cap.LEARN,
+            Cap.TRAIN_VIEW_TEAM,
+            Cap.TRAIN_VIEW_ALL,
+            Cap.TRAIN_MANAGE,
         }
     ),
 }

@@ -17,6 +17,13 @@ from ninja.openapi.docs import Swagger
 
 from kesu.api import complaints, errors
 from kesu.api.auth import AUTH
+from kesu.competency import api as competency_api
+from kesu.effectiveness import api as effectiveness_api
+from kesu.exams import api as exams_api
+from kesu.plans import api as plans_api
+from kesu.roleplay import api as roleplay_api
+from kesu.training import api as training_api
+from kesu.wellbeing import api as wellbeing_api
 
 _TEMPLATE = Path(__file__).parent / "templates" / "swagger.html"
 
@@ -57,3 +64,14 @@ api = NinjaAPI(
 )
 errors.install(api)
 api.add_router("/", complaints.router)
+# The academy: one router per app, each under its own prefix.
+for _prefix, _module in (
+    ("competency", competency_api),
+    ("training", training_api),
+    ("exams", exams_api),
+    ("plans", plans_api),
+    ("effectiveness", effectiveness_api),
+    ("wellbeing", wellbeing_api),
+    ("roleplay", roleplay_api),
+):
+    api.add_router(f"/{_prefix}/", _module.router)

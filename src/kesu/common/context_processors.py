@@ -1,4 +1,8 @@
+from functools import cache
+
+from django.apps import apps
 from django.conf import settings
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
 from kesu.common import clock, workcal
@@ -10,6 +14,7 @@ def kesu(request):
         "unread_notifications": 0,
         "calendar_warning": None,
         "user_caps": frozenset(),
+        "academy_nav": [],
     }
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
@@ -19,6 +24,11 @@ def kesu(request):
 
     ctx["user_caps"] = ROLE_CAPS.get(user.role, frozenset()) if user.is_active else frozenset()
     ctx["unread_notifications"] = notification_unread_count(user=user)
+    ctx["academy_nav"] = [
+        (label, url, name)
+        for label, url, name, cap in _academy_nav()
+        if cap is None or cap in ctx["user_caps"]
+    ]
     today = clock.now().date()
     if can(user, Cap.ADMINISTER) and today.month == 12 and workcal.schedule_missing(today.year + 1):
         ctx["calendar_warning"] = _(
@@ -27,3 +37,20 @@ def kesu(request):
             "only weekends as days off."
         ) % {"year": today.year + 1}
     return ctx
+
+
+@cache
+def _academy_nav() -> tuple[tuple, ...]:
+    """(label, url, url name, capability) of every app's ``kesu_nav`` entries, in INSTALLED_APPS order.
+
+    Each academy app declares its own menu entries on its AppConfig, so adding a page never edits the
+    shared base template; an entry whose URL does not resolve is left out rather than rendered dead.
+    """
+    entries = []
+    for config in apps.get_app_configs():
+        for label, url_name, cap in getattr(config, "kesu_nav", ()):
+            try:
+                entries.append((label, reverse(url_name), url_name, cap))
+            except NoReverseMatch:
+                continue
+    return tuple(entries)

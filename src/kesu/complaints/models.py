@@ -586,6 +586,8 @@ class Notification(models.Model):
     )
     kind = models.CharField(max_length=30)
     message = models.CharField(max_length=300)
+    # Where the notification leads when it is not about a complaint (e.g. an academy page); a path.
+    link = models.CharField(max_length=300, blank=True, default="")
     created_at = models.DateTimeField()
     read_at = models.DateTimeField(null=True, blank=True)
     emailed = models.BooleanField(default=False)

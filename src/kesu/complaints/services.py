@@ -206,8 +206,15 @@ def team_supervisors(complaint: Complaint) -> list[User]:
 
 
 def notify(
-    *, users: Iterable[User | None], complaint: Complaint | None, kind: str, message: str
+    *,
+    users: Iterable[User | None],
+    complaint: Complaint | None,
+    kind: str,
+    message: str,
+    link: str = "",
 ) -> list[Notification]:
+    """In-app notifications (and their e-mails after commit). ``link`` is a site path for notifications
+    that are not about a complaint (the academy's); it must come from ``reverse()``, never from input."""
     at = clock.now()
     created = []
     seen: set[int] = set()
@@ -216,7 +223,9 @@ def notify(
             continue
         seen.add(user.pk)
         created.append(
-            Notification(user=user, complaint=complaint, kind=kind, message=message[:300], created_at=at)
+            Notification(
+                user=user, complaint=complaint, kind=kind, message=message[:300], link=link, created_at=at
+            )
         )
     if created:
         Notification.objects.bulk_create(created)

@@ -10,12 +10,30 @@ that exist and exits.
 from __future__ import annotations
 
 import datetime as dt
+import importlib
+import importlib.util
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from kesu.demo import loader
+
+# Each academy app may ship a ``demo`` module with ``load(*, seed, now, progress)`` (and optionally
+# ``reset(*, progress)``); they run in this order, after the desk's complaints are in.
+ACADEMY_DEMO_MODULES = (
+    "kesu.competency.demo",
+    "kesu.training.demo",
+    "kesu.exams.demo",
+    "kesu.plans.demo",
+    "kesu.effectiveness.demo",
+    "kesu.wellbeing.demo",
+    "kesu.roleplay.demo",
+)
+
+
+def academy_demo_modules() -> list:
+    return [importlib.import_module(name) for name in ACADEMY_DEMO_MODULES if importlib.util.find_spec(name)]
 
 
 class Command(BaseCommand):
@@ -72,6 +90,9 @@ class Command(BaseCommand):
             )
         if opts["reset"]:
             self.stdout.write("Deleting complaints, customers and demo logins ...")
+            for module in reversed(academy_demo_modules()):
+                if hasattr(module, "reset"):
+                    module.reset(progress=self.stdout.write)
             loader.demo_reset(progress=self.stdout.write)
 
         mode = opts["mode"]
@@ -109,6 +130,9 @@ class Command(BaseCommand):
             )
         by_status = ", ".join(f"{k} {v:,}" for k, v in sorted((stats.status or {}).items()))
         self.stdout.write(f"By status: {by_status}")
+        # The academy reads the desk's year back (KPIs → evidence → needs → plans), so it loads after it.
+        for module in academy_demo_modules():
+            module.load(seed=opts["seed"], now=now, progress=self.stdout.write)
         self.stdout.write("")
         self.stdout.write(f"Logins (password {loader.DEMO_PASSWORD}):")
         self.stdout.write(loader.logins_table(loader.demo_users()))

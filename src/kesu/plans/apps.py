@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PlansConfig(AppConfig):
+    name = "kesu.plans"
+    label = "plans"
+    verbose_name = _("Training plans and retraining")
+    # Entries of the Academy menu: (label, url name, capability or None for every signed-in user).
+    # Read by kesu.common.context_processors; an entry whose URL does not resolve yet is skipped.
+    kesu_nav: list[tuple] = []

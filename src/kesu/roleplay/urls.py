@@ -1,0 +1,3 @@
+app_name = "roleplay"
+
+urlpatterns: list = []

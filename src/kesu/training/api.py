@@ -1,0 +1,5 @@
+"""/api/v1/training/ endpoints."""
+
+from ninja import Router
+
+router = Router(tags=["training"])
