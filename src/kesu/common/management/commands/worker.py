@@ -16,12 +16,11 @@ import logging
 import threading
 
 from django.apps import apps
-from django.utils import timezone
-from django.utils.module_loading import import_string
-
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.utils import timezone
+from django.utils.module_loading import import_string
 
 log = logging.getLogger("kesu.worker")
 
