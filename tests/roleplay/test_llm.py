@@ -3,6 +3,7 @@ malformed answer; the session never loses a turn."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
 import time
@@ -31,16 +32,18 @@ class FakeLLM(BaseHTTPRequestHandler):
         if FakeLLM.mode == "malformed":
             payload = b'{"choices": [{"message": {}}]}'
         elif "JSON" in system:
-            payload = json.dumps({"choices": [{"message": {"content": '{"score": 82, "comment": "先共情再给方案"}'}}]}).encode()
+            payload = json.dumps(
+                {"choices": [{"message": {"content": '{"score": 82, "comment": "先共情再给方案"}'}}]}
+            ).encode()
         else:
-            payload = json.dumps({"choices": [{"message": {"content": "嗯……你这么说我心里舒服一点了。"}}]}).encode()
+            payload = json.dumps(
+                {"choices": [{"message": {"content": "嗯……你这么说我心里舒服一点了。"}}]}
+            ).encode()
         self.send_response(200)
         self.send_header("Content-Type", "application/json")
         self.end_headers()
-        try:
+        with contextlib.suppress(BrokenPipeError):
             self.wfile.write(payload)
-        except BrokenPipeError:
-            pass
 
 
 @pytest.fixture

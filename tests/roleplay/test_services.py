@@ -107,7 +107,11 @@ def test_bad_replies_and_strangers(scenario, learner, trainer):
 
 def test_hints_only_in_practice(scenario, learner):
     practice = services.session_start(user=learner, scenario_code=scenario.code, mode="practice")
-    assert services.session_hint(session_id=practice.pk, user=learner) == ["真诚致歉", "给出具体时限", "提出补救方案"]
+    assert services.session_hint(session_id=practice.pk, user=learner) == [
+        "真诚致歉",
+        "给出具体时限",
+        "提出补救方案",
+    ]
     exam = services.session_start(user=learner, scenario_code=scenario.code, mode="assessment")
     with pytest.raises(TransitionRefused):
         services.session_hint(session_id=exam.pk, user=learner)
@@ -116,7 +120,11 @@ def test_hints_only_in_practice(scenario, learner):
 def test_failed_assessment_assigns_retraining(scenario, learner):
     plans = pytest.importorskip("kesu.plans.services")
     session = services.session_start(user=learner, scenario_code=scenario.code, mode="assessment")
-    _play(session, learner, ["您自己去查物流吧。", "这个不归我们管，您自己找快递。", "您自己找快递。", "没办法。"])
+    _play(
+        session,
+        learner,
+        ["您自己去查物流吧。", "这个不归我们管，您自己找快递。", "您自己找快递。", "没办法。"],
+    )
     assert session.status == "escalated" and session.passed is False
     from kesu.plans.models import Retraining
 

@@ -84,7 +84,9 @@ class SessionStatus(models.TextChoices):
 
 
 class RolePlaySession(models.Model):
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="roleplay_sessions")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="roleplay_sessions"
+    )
     version = models.ForeignKey(ScenarioVersion, on_delete=models.PROTECT, related_name="sessions")
     mode = models.CharField(_("mode"), max_length=12, choices=Mode.choices)
     status = models.CharField(_("status"), max_length=10, choices=SessionStatus.choices, default="active")

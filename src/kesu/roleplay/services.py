@@ -223,7 +223,10 @@ def _check_owner(session: RolePlaySession, user: User) -> None:
 def _coaching_dict(c: engine.Coaching) -> dict:
     return {
         "score": c.score,
-        "findings": [{"code": f.code, "label": f.label, "severity": f.severity, "words": list(f.words)} for f in c.findings],
+        "findings": [
+            {"code": f.code, "label": f.label, "severity": f.severity, "words": list(f.words)}
+            for f in c.findings
+        ],
         "credits": [{"code": f.code, "label": f.label, "words": list(f.words)} for f in c.credits],
     }
 
@@ -250,7 +253,9 @@ def session_reply(*, session_id: int, user: User, reply: str, turn_number: int) 
     if turn_number != session.turn_count + 1:
         raise ConcurrentEdit(_("This conversation has moved on in another window. Reload the page."))
     now = clock.now()
-    late = bool(session.turn_deadline and now > session.turn_deadline + dt.timedelta(seconds=LATE_GRACE_SECONDS))
+    late = bool(
+        session.turn_deadline and now > session.turn_deadline + dt.timedelta(seconds=LATE_GRACE_SECONDS)
+    )
     scenario = parsed_version(session.version)
     state = engine.State.from_dict(session.state)
     result = engine.turn(scenario, state, "" if late else reply)
@@ -311,7 +316,12 @@ def session_reply(*, session_id: int, user: User, reply: str, turn_number: int) 
 def session_hint(*, session_id: int, user: User) -> list[str]:
     """What is still missing; practice mode only (assessments give no hints)."""
     with transaction.atomic():
-        session = RolePlaySession.objects.select_for_update().select_related("version").filter(pk=session_id).first()
+        session = (
+            RolePlaySession.objects.select_for_update()
+            .select_related("version")
+            .filter(pk=session_id)
+            .first()
+        )
         if session is None:
             raise NotFound(_("No such role-play session."))
         _check_owner(session, user)
@@ -325,7 +335,9 @@ def session_hint(*, session_id: int, user: User) -> list[str]:
 
 @transaction.atomic
 def session_abandon(*, session_id: int, user: User) -> RolePlaySession:
-    session = RolePlaySession.objects.select_for_update().select_related("version").filter(pk=session_id).first()
+    session = (
+        RolePlaySession.objects.select_for_update().select_related("version").filter(pk=session_id).first()
+    )
     if session is None:
         raise NotFound(_("No such role-play session."))
     _check_owner(session, user)
@@ -359,7 +371,13 @@ def _finish(session: RolePlaySession, outcome: str) -> None:
         "met": list(result.met),
         "missed": list(result.missed),
         "weak_turns": [
-            {"turn": w.turn, "score": w.score, "phase": w.phase, "model_answer": w.model_answer, "missed": list(w.missed)}
+            {
+                "turn": w.turn,
+                "score": w.score,
+                "phase": w.phase,
+                "model_answer": w.model_answer,
+                "missed": list(w.missed),
+            }
             for w in result.weak_turns
         ],
         "evidence": result.evidence,
@@ -447,7 +465,9 @@ def classroom_vote(*, join_code: str, user: User, proposal_id: int) -> Classroom
         raise NotPermitted(_("You may not take part in classroom role-plays."))
     session = _classroom(join_code)
     turn_number = session.turn_count + 1
-    proposal = ClassroomProposal.objects.filter(pk=proposal_id, session=session, turn_number=turn_number).first()
+    proposal = ClassroomProposal.objects.filter(
+        pk=proposal_id, session=session, turn_number=turn_number
+    ).first()
     if proposal is None:
         raise NotFound(_("This proposal is not open for voting any more."))
     try:
@@ -491,7 +511,11 @@ def classroom_send_winner(*, session_id: int, user: User) -> RolePlayTurn:
 def drill_start(*, scenario_code: str, by: User, participants: list[User]) -> DrillRun:
     if not can(by, Cap.TRAIN_MANAGE):
         raise NotPermitted(_("Only trainers can start a crisis drill."))
-    scenario = Scenario.objects.select_related("current").filter(code=scenario_code, is_drill=True, active=True).first()
+    scenario = (
+        Scenario.objects.select_related("current")
+        .filter(code=scenario_code, is_drill=True, active=True)
+        .first()
+    )
     if scenario is None or scenario.current is None:
         raise NotFound(_("No such crisis drill."))
     run = DrillRun.objects.create(version=scenario.current, started_by=by, started_at=clock.now())
@@ -529,11 +553,22 @@ def drill_score(run: DrillRun) -> dict:
     for task in scenario.tasks:
         folded_words = [w for w in task.words]
         hit = next(
-            (a for a in actions if a.minute <= task.due_minute and (not folded_words or any(w in a.text for w in folded_words))),
+            (
+                a
+                for a in actions
+                if a.minute <= task.due_minute
+                and (not folded_words or any(w in a.text for w in folded_words))
+            ),
             None,
         )
         tasks.append(
-            {"code": task.code, "label": task.label, "due_minute": task.due_minute, "met": hit is not None, "minute": hit.minute if hit else None}
+            {
+                "code": task.code,
+                "label": task.label,
+                "due_minute": task.due_minute,
+                "met": hit is not None,
+                "minute": hit.minute if hit else None,
+            }
         )
     statements = [a for a in actions if a.kind == DrillAction.Kind.STATEMENT]
     statement_score = engine.triage_coach(statements[0].text).score if statements else 0

@@ -253,7 +253,9 @@ def turn(scenario: Scenario, state: State, reply: str, *, coach: Coach = triage_
             reaction = "escalate" if reaction != "abandon" else reaction
         line, new = _next_line(scenario, new, reaction)
     if reaction in ("escalate", "threaten", "manager"):
-        new = replace(new, escalations=new.escalations + 1, threatened=new.threatened or reaction == "threaten")
+        new = replace(
+            new, escalations=new.escalations + 1, threatened=new.threatened or reaction == "threaten"
+        )
     ended = ""
     if reaction == "accept":
         ended = "resolved"
