@@ -58,7 +58,7 @@ def test_practice_session_with_hint(page, live_server, rp):
         _send(page, reply)
     page.wait_for_url(re.compile(r"/debrief/$"))
     assert "通过" in page.locator("[data-testid=verdict]").inner_text()
-    assert page.locator(".echart canvas, .echart svg").count() >= 1
+    page.locator(".echart canvas").first.wait_for()  # ECharts loads on demand
 
 
 def test_failed_assessment_assigns_retraining(page, live_server, rp):
