@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from kesu.competency.content import ITEM_CODES
-from kesu.roleplay.engine import load_scenario
+from kesu.roleplay.engine import debrief, load_scenario, play
 from kesu.roleplay.engine.evaluate import CONTENT, evaluate, load_library, load_references
 
 SCENARIO_FILES = sorted((CONTENT / "scenarios").glob("*.yaml"))
@@ -99,6 +99,16 @@ def test_model_answers_never_use_their_own_forbidden_words(library):
         forbidden = [w for c in s.rubric for w in c.none_words]
         for phase, answer in s.model_answers.items():
             assert not [w for w in forbidden if fold(w) in fold(answer)], (s.code, phase)
+
+
+def test_every_scenario_can_be_won_with_its_own_model_answers(library):
+    for s in library.values():
+        # given the model answers of the three phases, said in order
+        replies = [s.model_answers[phase] for phase in ("opening", "solution", "closing")]
+        # when they are played through the engine with the desk's reply coaching
+        result = debrief(s, play(s, replies))
+        # then the session passes and the customer never hangs up
+        assert result.passed, (s.code, result.score, result.outcome)
 
 
 def test_at_least_three_crisis_drills_with_timed_injects_and_tasks(library):
