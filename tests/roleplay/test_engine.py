@@ -7,7 +7,16 @@ from pathlib import Path
 import pytest
 import yaml
 
-from kesu.roleplay.engine import Coaching, ScenarioError, debrief, load_scenario, play, scenario_to_dict, start, turn
+from kesu.roleplay.engine import (
+    Coaching,
+    ScenarioError,
+    debrief,
+    load_scenario,
+    play,
+    scenario_to_dict,
+    start,
+    turn,
+)
 from kesu.roleplay.engine.engine import CoachFinding
 
 FIXTURE = Path(__file__).parent / "scenario_fixture.yaml"

@@ -9,7 +9,7 @@ Scoring a reply (``turn``):
   once anywhere in the session (they never count against a single reply, only against the session).
 - Turn score = 45 % coaching + 55 % rubric (weighted share of the checks that applied and passed).
 Moving the customer: checks met calm (5 × weight), checks broken provoke (8 × weight), coaching findings
-provoke by severity, credits calm a little; a one-word or repeated reply provokes; mentioning the hidden
+the customer hears (buck-passing, blame, rudeness, negative phrasing, jargon) provoke, credits calm a little; a one-word or repeated reply provokes; mentioning the hidden
 need builds trust. Difficulty scales both; one reply moves anger by at most ±22. Then the reaction:
 abandon (anger rose to ≥ 95 after an earlier escalation, or a third escalation above 85), accept (calm, trusting and every ``any`` check met), hidden (trust high enough, need not yet
 revealed), threaten / manager / escalate (anger rose), calmer (fell), repeat (no progress).
@@ -27,7 +27,10 @@ from typing import Any
 from kesu.roleplay.engine.scenario import Check, Scenario
 
 COACH_SHARE = 0.45
-SEVERITY_ANGER = {"high": 12, "medium": 6, "low": 2}
+# What a customer actually hears: being pushed away, blamed, spoken down to. Findings about what a reply
+# lacks (missing_empathy, missing_next_step, …) and over-promising lower the reply's score but do not, by
+# themselves, make the customer angrier.
+PROVOKING = {"buck_passing": 12, "blaming_customer": 14, "rudeness": 16, "negative_phrasing": 4, "jargon": 3}
 DIFFICULTY_UP = {1: 0.8, 2: 1.0, 3: 1.25}
 DIFFICULTY_DOWN = {1: 1.2, 2: 1.0, 3: 0.85}
 WEAK_TURN = 60
@@ -204,7 +207,7 @@ def turn(scenario: Scenario, state: State, reply: str, *, coach: Coach = triage_
         if not r.passed and check.none_words and r.words:
             provoke += 8 * r.weight
     for f in coaching.findings:
-        provoke += SEVERITY_ANGER.get(f.severity, 2)
+        provoke += PROVOKING.get(f.code, 0)
     calm += min(9, 3 * len(coaching.credits))
     folded = _fold(reply)
     if len(folded) < 6:
@@ -250,7 +253,9 @@ def turn(scenario: Scenario, state: State, reply: str, *, coach: Coach = triage_
             reaction = "escalate" if reaction != "abandon" else reaction
         line, new = _next_line(scenario, new, reaction)
     if reaction in ("escalate", "threaten", "manager"):
-        new = replace(new, escalations=new.escalations + 1, threatened=new.threatened or reaction == "threaten")
+        new = replace(
+            new, escalations=new.escalations + 1, threatened=new.threatened or reaction == "threaten"
+        )
     ended = ""
     if reaction == "accept":
         ended = "resolved"

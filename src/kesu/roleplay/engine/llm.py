@@ -10,7 +10,6 @@ long — returns None, and the caller keeps the scripted line; the session goes 
 from __future__ import annotations
 
 import json
-import socket
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
@@ -57,7 +56,7 @@ def _chat(config: LlmConfig, messages: list[dict[str, str]], *, max_tokens: int)
         with urllib.request.urlopen(request, timeout=config.timeout) as response:  # noqa: S310
             payload = json.loads(response.read(200_000).decode("utf-8"))
         content = payload["choices"][0]["message"]["content"]
-    except (urllib.error.URLError, TimeoutError, socket.timeout, ConnectionError, OSError) as exc:
+    except (urllib.error.URLError, TimeoutError, ConnectionError, OSError) as exc:
         raise LlmUnavailable(f"no answer: {exc}") from exc
     except (ValueError, KeyError, IndexError, TypeError) as exc:
         raise LlmUnavailable(f"unreadable answer: {exc}") from exc

@@ -355,6 +355,7 @@ def scenario_to_dict(s: Scenario) -> dict[str, Any]:
         out["injects"] = [{"minute": i.minute, "kind": i.kind, "text": i.text} for i in s.injects]
     if s.tasks:
         out["tasks"] = [
-            {"code": t.code, "label": t.label, "due_minute": t.due_minute, "words": list(t.words)} for t in s.tasks
+            {"code": t.code, "label": t.label, "due_minute": t.due_minute, "words": list(t.words)}
+            for t in s.tasks
         ]
     return out
