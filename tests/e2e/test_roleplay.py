@@ -31,7 +31,9 @@ def rp(reference_data):
     team = Department.objects.get(code="complaints")
     trainer = make_user("dong_t", "trainer", None, display_name="董文清")
     learner = make_user("liu_h", "handler", team, display_name="刘佳琪")
-    scenario = services.scenario_save(data=yaml.safe_load(FIXTURE.read_text(encoding="utf-8")), by=trainer).scenario
+    scenario = services.scenario_save(
+        data=yaml.safe_load(FIXTURE.read_text(encoding="utf-8")), by=trainer
+    ).scenario
     return trainer, learner, scenario
 
 
