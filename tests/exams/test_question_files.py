@@ -205,9 +205,16 @@ def test_right_answers_are_spread_over_the_option_keys():
     assert max(keys.values()) / total <= 0.35, keys
     # multiple-choice questions do not always leave the same option out
     wrong = Counter(
-        next(o["key"] for o in q["options"] if not o["correct"]) for _item, q in _bank() if q["type"] == "multiple"
+        next(o["key"] for o in q["options"] if not o["correct"])
+        for _item, q in _bank()
+        if q["type"] == "multiple"
     )
     assert len(wrong) >= 3 and max(wrong.values()) / sum(wrong.values()) <= 0.5, wrong
+    # and the number of right options varies, so counting is no shortcut either
+    n_right = Counter(
+        sum(o["correct"] for o in q["options"]) for _item, q in _bank() if q["type"] == "multiple"
+    )
+    assert len(n_right) >= 2 and max(n_right.values()) / sum(n_right.values()) <= 0.8, n_right
     # true/false questions are not all true or all false
     answers = Counter(q["answer"] for _item, q in _bank() if q["type"] == "true_false")
     assert min(answers.values()) / sum(answers.values()) >= 0.35, answers
