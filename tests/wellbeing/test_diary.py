@@ -43,7 +43,12 @@ def test_entry_keeps_what_the_person_wrote(handler):
         helped_note="去茶水间走了两分钟",
     )
     e.refresh_from_db()
-    assert (e.emotion, e.intensity, e.triggers, e.helpers) == ("anger", 4, ["abuse", "repeat_calls"], ["breathing"])
+    assert (e.emotion, e.intensity, e.triggers, e.helpers) == (
+        "anger",
+        4,
+        ["abuse", "repeat_calls"],
+        ["breathing"],
+    )
     assert e.what_happened == "客户连续三次来电辱骂"
     assert e.department_id == handler.department_id
     assert e.occurred_at == NOW
@@ -98,7 +103,9 @@ def test_the_author_edits_and_deletes_nobody_else_does(handler, handler2):
     e.refresh_from_db()
     assert (e.emotion, e.intensity, e.what_happened) == ("grievance", 3, SECRET)
 
-    services.diary_entry_update(user=handler, entry_id=e.pk, emotion="calm", intensity=1, what_happened="好多了")
+    services.diary_entry_update(
+        user=handler, entry_id=e.pk, emotion="calm", intensity=1, what_happened="好多了"
+    )
     e.refresh_from_db()
     assert (e.emotion, e.intensity, e.what_happened) == ("calm", 1, "好多了")
     services.diary_entry_delete(user=handler, entry_id=e.pk)
@@ -168,7 +175,12 @@ def test_new_entry_form_saves_and_bad_input_keeps_what_was_typed(handler):
 
     ok = c.post(
         reverse("wellbeing:diary_new"),
-        {"emotion": "anger", "intensity": "4", "what_happened": "客户说要找媒体", "triggers": ["exposure_threat"]},
+        {
+            "emotion": "anger",
+            "intensity": "4",
+            "what_happened": "客户说要找媒体",
+            "triggers": ["exposure_threat"],
+        },
     )
     assert ok.status_code == 302
     e = DiaryEntry.objects.get()
@@ -212,7 +224,9 @@ def test_three_heavy_entries_in_seven_days_notify_the_supervisor_once(handler, s
 
 def test_the_check_in_notification_carries_no_diary_content(handler, supervisor):
     for days in (2, 1, 0):
-        entry(handler, intensity=5, at=NOW - dt.timedelta(days=days), triggers=["abuse"], helped_note="深呼吸")
+        entry(
+            handler, intensity=5, at=NOW - dt.timedelta(days=days), triggers=["abuse"], helped_note="深呼吸"
+        )
     message = Notification.objects.get(user=supervisor).message
     for leaked in (SECRET, "深呼吸", "abuse", "Verbal abuse", "Wronged", "5"):
         assert leaked not in message
