@@ -13,6 +13,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from kesu.accounts.roles import Cap, can
@@ -393,7 +394,11 @@ def manage_question_move(request, survey_id: int, question_id: int, direction: s
 @desk_view
 def manage_send(request, survey_id: int):
     count = services.survey_send(actor=request.user, survey_id=survey_id)
-    messages.success(request, _("Survey sent to %(count)d people.") % {"count": count})
+    messages.success(
+        request,
+        ngettext("Survey sent to %(count)d person.", "Survey sent to %(count)d people.", count)
+        % {"count": count},
+    )
     return redirect("wellbeing:manage_detail", survey_id=survey_id)
 
 
