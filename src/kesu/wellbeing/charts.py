@@ -30,7 +30,7 @@ def weekly(weeks: list[WeekRow]) -> dict:
         "tooltip": {"trigger": "axis"},
         "legend": {"type": "scroll", "bottom": 0},
         "grid": {"left": 40, "right": 40, "top": 30, "bottom": 50},
-        "xAxis": {"type": "category", "data": labels, "name": _("Week of")},
+        "xAxis": {"type": "category", "data": labels},
         "yAxis": [
             {"type": "value", "name": _("Entries"), "minInterval": 1},
             {"type": "value", "name": _("Intensity"), "min": 1, "max": 5, "interval": 1},

@@ -77,8 +77,12 @@ class SurveyForm(DeskForm):
     description = forms.CharField(
         label=_("Introduction"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
     )
-    opens_on = forms.DateField(label=_("Opens on"), widget=forms.DateInput(attrs={"type": "date"}))
-    closes_on = forms.DateField(label=_("Closes on"), widget=forms.DateInput(attrs={"type": "date"}))
+    opens_on = forms.DateField(
+        label=_("Opens on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    closes_on = forms.DateField(
+        label=_("Closes on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     departments = forms.ModelMultipleChoiceField(
         label=_("Departments"),
         queryset=Department.objects.order_by("kind", "code"),

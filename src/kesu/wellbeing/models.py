@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kesu.accounts.models import Department
 
@@ -115,9 +116,9 @@ class CheckinSuggestion(models.Model):
 
 class Survey(models.Model):
     class State(models.TextChoices):
-        DRAFT = "draft", _("Draft")
-        OPEN = "open", _("Open")
-        CLOSED = "closed", _("Closed")
+        DRAFT = "draft", pgettext_lazy("survey state", "Draft")
+        OPEN = "open", pgettext_lazy("survey state", "Open")
+        CLOSED = "closed", pgettext_lazy("survey state", "Closed")
 
     title = models.CharField(_("title"), max_length=120)
     description = models.TextField(_("introduction"), blank=True)

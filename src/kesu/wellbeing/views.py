@@ -446,7 +446,9 @@ def manage_results(request, survey_id: int):
             **ACADEMY,
             "results": results,
             "survey": results.survey,
-            "rating_questions": rating_questions,
+            "rating_headers": [
+                (q, areas[q.area].label if q.area in areas else q.area) for q in rating_questions
+            ],
             "choice_tables": choice_tables,
             "text_questions": text_questions,
             "groups": groups,
