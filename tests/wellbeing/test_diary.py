@@ -267,3 +267,38 @@ def test_without_a_supervisor_nobody_is_notified_but_the_person_still_sees_the_s
     assert Notification.objects.count() == 0
     assert CheckinSuggestion.objects.get().notified == []
     assert selectors.checkin_active(user=handler) is not None
+
+
+def test_the_mentor_is_told_instead_of_the_supervisor_when_there_is_a_mentoring_pair(
+    handler, supervisor, senior, monkeypatch
+):
+    """The training app's pairs_for(user=...) selector names the mentor (a stand-in module here, so the
+    test does not depend on the training app being merged)."""
+    import sys
+    import types
+    from dataclasses import dataclass
+
+    @dataclass
+    class Pair:
+        mentor: object
+        starts_on: dt.date
+        ends_on: dt.date
+
+    today = NOW.date()
+    pairs = {
+        handler.pk: [
+            Pair(senior, today - dt.timedelta(days=30), today + dt.timedelta(days=30)),
+            Pair(supervisor, today - dt.timedelta(days=400), today - dt.timedelta(days=200)),  # ended
+        ]
+    }
+    fake = types.ModuleType("kesu.training.selectors")
+    fake.pairs_for = lambda *, user: {"as_mentee": pairs.get(user.pk, []), "as_mentor": []}
+    monkeypatch.setitem(sys.modules, "kesu.training.selectors", fake)
+    import kesu.training
+
+    monkeypatch.setattr(kesu.training, "selectors", fake, raising=False)
+
+    for days in (2, 1, 0):
+        entry(handler, intensity=4, at=NOW - dt.timedelta(days=days))
+    n = Notification.objects.get()
+    assert (n.user, n.message) == (senior, "handler1 may benefit from a check-in.")

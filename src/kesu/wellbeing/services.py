@@ -20,6 +20,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kesu.accounts.models import Department, User
@@ -271,8 +272,8 @@ def _streak_check(user: User, entry: DiaryEntry) -> CheckinSuggestion | None:
 
 
 def checkin_recipients(user: User) -> list[User]:
-    """The person's mentor (training's mentoring pairs, once that app provides them), otherwise the
-    active supervisors of the person's department. Never the person themselves."""
+    """The person's current mentors (the training app's mentoring pairs, where that app is installed),
+    otherwise the active supervisors of the person's department. Never the person themselves."""
     mentors = _mentors(user)
     if mentors:
         return mentors
@@ -288,15 +289,27 @@ def checkin_recipients(user: User) -> list[User]:
 
 
 def _mentors(user: User) -> list[User]:
-    """Mentors from ``kesu.training.selectors.mentors_of(*, user)`` when the training app has it."""
+    """Mentors of the pairs in which ``user`` is the mentee today, read through the training app's
+    selector ``pairs_for(*, user)`` (``{"as_mentee": [MentoringPair, ...], ...}``) when it exists."""
     try:
-        from kesu.training import selectors as training_selectors  # type: ignore[attr-defined]
+        from kesu.training import selectors as training_selectors
     except ImportError:
         return []
-    finder = getattr(training_selectors, "mentors_of", None)
-    if finder is None:
+    pairs_for = getattr(training_selectors, "pairs_for", None)
+    if pairs_for is None:
         return []
-    return [m for m in finder(user=user) if m.is_active and m.pk != user.pk]
+    today = timezone.localdate(clock.now())
+    out: list[User] = []
+    for pair in pairs_for(user=user).get("as_mentee", ()):
+        mentor = pair.mentor
+        if (
+            pair.starts_on <= today <= pair.ends_on
+            and mentor.is_active
+            and mentor.pk != user.pk
+            and mentor not in out
+        ):
+            out.append(mentor)
+    return out
 
 
 @transaction.atomic
