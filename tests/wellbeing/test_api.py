@@ -141,3 +141,12 @@ def test_a_survey_outside_my_audience_is_not_found(trainer, other_team, handler,
     services.survey_send(actor=trainer, survey_id=survey.pk)
     assert api(handler).get(f"/wellbeing/surveys/{survey.pk}").status_code == 404
     assert api(handler).put(f"/wellbeing/surveys/{survey.pk}/answers", {"answers": {}}).status_code == 404
+
+
+def test_a_retried_create_with_the_same_key_returns_the_first_entry(handler, api):
+    a = api(handler)
+    first = a.post("/wellbeing/diary/entries", {**BODY, "request_key": "r-1"})
+    again = a.post("/wellbeing/diary/entries", {**BODY, "request_key": "r-1"})
+    assert first.status_code == again.status_code == 201
+    assert first.json()["id"] == again.json()["id"]
+    assert DiaryEntry.objects.count() == 1

@@ -302,3 +302,13 @@ def test_the_mentor_is_told_instead_of_the_supervisor_when_there_is_a_mentoring_
         entry(handler, intensity=4, at=NOW - dt.timedelta(days=days))
     n = Notification.objects.get()
     assert (n.user, n.message) == (senior, "handler1 may benefit from a check-in.")
+
+
+def test_a_double_submit_of_the_form_saves_one_entry(handler):
+    c = client_for(handler)
+    form = c.get(reverse("wellbeing:diary_new")).content.decode()
+    key = form.split('name="request_key" value="')[1].split('"')[0]
+    data = {"emotion": "tense", "intensity": "3", "request_key": key}
+    assert c.post(reverse("wellbeing:diary_new"), data).status_code == 302
+    assert c.post(reverse("wellbeing:diary_new"), data).status_code == 302
+    assert DiaryEntry.objects.count() == 1

@@ -52,6 +52,11 @@ class EntryIn(Schema):
     occurred_at: dt.datetime | None = None
 
 
+class EntryCreateIn(EntryIn):
+    # Optional: the same key again (a retry) returns the entry the first request created.
+    request_key: str = ""
+
+
 class EntryOut(Schema):
     id: int
     occurred_at: dt.datetime
@@ -164,7 +169,7 @@ def diary_list(request: HttpRequest, limit: int = Query(50, ge=1, le=200), offse
 
 
 @router.post("/diary/entries", response={201: EntryOut}, summary="Write a diary entry")
-def diary_create(request: HttpRequest, data: EntryIn):
+def diary_create(request: HttpRequest, data: EntryCreateIn):
     user = _learner(request)
     entry = services.diary_entry_create(user=user, **data.dict())
     return Status(201, _entry(entry))

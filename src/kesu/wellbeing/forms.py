@@ -17,6 +17,8 @@ INTENSITY_CHOICES = [(str(i), str(i)) for i in range(1, 6)]
 
 
 class DiaryEntryForm(DeskForm):
+    # One key per rendered form: a double submit saves one entry.
+    request_key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
     occurred_at = forms.DateTimeField(
         label=_("When"),
         required=False,

@@ -65,6 +65,8 @@ class DiaryEntry(models.Model):
     triggers = models.JSONField(_("triggers"), default=list, blank=True)  # Trigger codes
     helpers = models.JSONField(_("what helped"), default=list, blank=True)  # Helper codes
     helped_note = models.TextField(_("what helped (notes)"), blank=True)
+    # Set by the form (a key per rendered form) or an API client: a second submit returns the first entry.
+    request_key = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField()
     updated_at = models.DateTimeField()
 
@@ -79,7 +81,10 @@ class DiaryEntry(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(intensity__gte=1, intensity__lte=5), name="diary_intensity_1_5"
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["user", "request_key"], condition=~models.Q(request_key=""), name="diary_request_once"
+            ),
         ]
 
     def __str__(self) -> str:

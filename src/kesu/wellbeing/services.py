@@ -148,8 +148,12 @@ def diary_entry_create(
     helped_note: str | None = "",
     complaint_number: str | None = "",
     occurred_at: dt.datetime | None = None,
+    request_key: str = "",
 ) -> DiaryEntry:
+    """A new entry. With ``request_key`` (one per rendered form or API request), submitting the same
+    request again returns the entry it created instead of writing a second one."""
     _require_learn(user)
+    request_key = (request_key or "").strip()[:64]
     fields = _clean_entry(
         user=user,
         emotion=emotion,
@@ -163,8 +167,17 @@ def diary_entry_create(
     )
     at = clock.now()
     User.objects.select_for_update().filter(pk=user.pk).first()  # one streak evaluation at a time
+    if request_key:
+        earlier = DiaryEntry.objects.filter(user=user, request_key=request_key).first()
+        if earlier is not None:
+            return earlier
     entry = DiaryEntry.objects.create(
-        user=user, department_id=user.department_id, created_at=at, updated_at=at, **fields
+        user=user,
+        department_id=user.department_id,
+        request_key=request_key,
+        created_at=at,
+        updated_at=at,
+        **fields,
     )
     _streak_check(user, entry)
     return entry

@@ -5,6 +5,7 @@ render; who may see what is decided in the selectors and services (a diary entry
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from typing import Any
 
 from django.contrib import messages
@@ -84,11 +85,15 @@ def _entry_args(d: dict[str, Any]) -> dict[str, Any]:
 @desk_view
 def diary_new(request):
     _learner(request.user)
-    initial = {"complaint_number": request.GET.get("complaint", "")[:20]}
+    initial = {"complaint_number": request.GET.get("complaint", "")[:20], "request_key": uuid.uuid4().hex}
     form = DiaryEntryForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.diary_entry_create(user=request.user, **_entry_args(form.cleaned_data))
+            services.diary_entry_create(
+                user=request.user,
+                request_key=form.cleaned_data["request_key"],
+                **_entry_args(form.cleaned_data),
+            )
         except ValidationFailed as exc:
             form.add_domain_error(exc)
         else:
