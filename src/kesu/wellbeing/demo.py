@@ -153,11 +153,15 @@ def _profile_weight(user: User) -> float:
 def _diary(rng: random.Random, people: list[User], now: dt.datetime) -> int:
     handlers = [u for u in people if u.role in (Role.HANDLER, Role.SENIOR_HANDLER)]
     hardness = _hardness(handlers, now)
+    # Most demo complaints are somewhat hard; what differs is how much harder one person's were than the
+    # others': rank the shares (0 = easiest caseload, 1 = hardest).
+    ranked = sorted(handlers, key=lambda u: (hardness[u.pk][0], u.username))
+    rank = {u.pk: i / max(1, len(ranked) - 1) for i, u in enumerate(ranked)}
     written = 0
     for user in handlers:
-        share, numbers = hardness[user.pk]
-        strain = min(1.0, max(0.0, share * 1.4 + _profile_weight(user)))
-        count = 3 + round(strain * 26) + rng.randint(0, 3)
+        numbers = hardness[user.pk][1]
+        strain = min(1.0, max(0.0, 0.7 * rank[user.pk] + _profile_weight(user)))
+        count = 3 + round(strain * 22) + rng.randint(0, 3)
         start = now - dt.timedelta(weeks=WEEKS)
         span = (now - start).total_seconds()
         moments = sorted(start + dt.timedelta(seconds=rng.uniform(0, span)) for _ in range(count))
@@ -166,7 +170,7 @@ def _diary(rng: random.Random, people: list[User], now: dt.datetime) -> int:
             at = at.replace(hour=rng.randint(9, 17), minute=rng.randint(0, 59), second=0, microsecond=0)
             if at > now:
                 continue
-            heavy = rng.random() < 0.15 + 0.7 * strain
+            heavy = rng.random() < 0.08 + 0.5 * strain
             if rng.random() < 0.12 * (1 - strain):
                 what, triggers, emotion = rng.choice(CALM_NOTES), (), "calm"
                 intensity = rng.randint(1, 2)
