@@ -17,14 +17,14 @@ from kesu.accounts.models import Department
 
 
 class Emotion(models.TextChoices):
-    ANGER = "anger", _("Angry")
-    GRIEVANCE = "grievance", _("Wronged")
-    ANXIETY = "anxiety", _("Anxious")
-    HELPLESS = "helpless", _("Helpless")
-    TENSE = "tense", _("Tense")
-    SAD = "sad", _("Low")
-    EXHAUSTED = "exhausted", _("Drained")
-    CALM = "calm", _("Calm")
+    ANGER = "anger", pgettext_lazy("emotion", "Angry")
+    GRIEVANCE = "grievance", pgettext_lazy("emotion", "Wronged")
+    ANXIETY = "anxiety", pgettext_lazy("emotion", "Anxious")
+    HELPLESS = "helpless", pgettext_lazy("emotion", "Helpless")
+    TENSE = "tense", pgettext_lazy("emotion", "Tense")
+    SAD = "sad", pgettext_lazy("emotion", "Low")
+    EXHAUSTED = "exhausted", pgettext_lazy("emotion", "Drained")
+    CALM = "calm", pgettext_lazy("emotion", "Calm")
 
 
 class Trigger(models.TextChoices):
