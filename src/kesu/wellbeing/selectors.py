@@ -94,7 +94,8 @@ class WeekRow:
         return round(self.intensity_sum / self.entries, 2) if self.entries and not self.suppressed else None
 
 
-class Count(NamedTuple):
+@dataclass(frozen=True)
+class Count:
     code: str
     label: str
     count: int
@@ -120,7 +121,9 @@ def diary_trends(*, user: User, weeks: int = 12) -> Trends:
         .values_list("occurred_at", "emotion", "intensity", "triggers", "helpers")
     )
     by_week = {w: WeekRow(w) for w in starts}
-    triggers, helpers, emotions = Counter(), Counter(), Counter()
+    triggers: Counter[str] = Counter()
+    helpers: Counter[str] = Counter()
+    emotions: Counter[str] = Counter()
     entries = heavy = 0
     for at, emotion, intensity, trig, helped in rows:
         row = by_week.get(week_start(at))
@@ -161,7 +164,7 @@ def trends_departments(*, viewer: User) -> list[Department]:
     """Departments whose team trends ``viewer`` may see."""
     if can(viewer, Cap.TRAIN_VIEW_ALL):
         return list(Department.objects.order_by("kind", "code"))
-    if can(viewer, Cap.TRAIN_VIEW_TEAM) and viewer.department_id is not None:
+    if can(viewer, Cap.TRAIN_VIEW_TEAM) and viewer.department is not None:
         return [viewer.department]
     return []
 

@@ -305,7 +305,7 @@ def _mentors(user: User) -> list[User]:
     """Mentors of the pairs in which ``user`` is the mentee today, read through the training app's
     selector ``pairs_for(*, user)`` (``{"as_mentee": [MentoringPair, ...], ...}``) when it exists."""
     try:
-        from kesu.training import selectors as training_selectors
+        from kesu.training import selectors as training_selectors  # type: ignore[attr-defined,unused-ignore]
     except ImportError:
         return []
     pairs_for = getattr(training_selectors, "pairs_for", None)
