@@ -417,7 +417,7 @@ def _month_bounds(month: dt.date) -> tuple[dt.datetime, dt.datetime]:
 
 
 @transaction.atomic
-def desk_evidence_refresh(*, month: dt.date) -> int:
+def desk_evidence_refresh(*, month: dt.date, refresh_levels: bool = True) -> int:
     """Turn one calendar month of desk KPIs into evidence (source ``desk``, ref ``desk:<kpi>:<YYYY-MM>``)
     for every handler with enough cases; replaces that month's desk evidence. Returns rows written."""
     start, end = _month_bounds(month)
@@ -449,7 +449,8 @@ def desk_evidence_refresh(*, month: dt.date) -> int:
                 )
             )
     Evidence.objects.bulk_create(rows, batch_size=2000)
-    levels_refresh(user_ids=sorted(set(kpis) | affected))
+    if refresh_levels:  # a caller refreshing several months refreshes the kept levels once at the end
+        levels_refresh(user_ids=sorted(set(kpis) | affected))
     return len(rows)
 
 

@@ -20,7 +20,8 @@ def desk_evidence_daily() -> dict:
     today = timezone.localdate(clock.now())
     first = today.replace(day=1)
     previous = (first - dt.timedelta(days=1)).replace(day=1)
-    written = services.desk_evidence_refresh(month=previous) + services.desk_evidence_refresh(month=first)
+    written = services.desk_evidence_refresh(month=previous, refresh_levels=False)
+    written += services.desk_evidence_refresh(month=first, refresh_levels=False)
     levels = services.levels_refresh()  # recency weights moved for everyone
     snaps = 0
     if not NeedsSnapshot.objects.filter(taken_on__gte=first).exists():
