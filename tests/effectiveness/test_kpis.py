@@ -125,9 +125,9 @@ def test_handler_kpis_count_exactly_what_happened_in_the_window(desk, django_ass
 
 def test_window_edges_are_start_inclusive_end_exclusive(desk):
     h1 = desk["h1"]
-    # c1 registered exactly at Nov 3 09:00
-    only_c1 = handler_kpis(user_ids=[h1.pk], start=at(11, 3, 9), end=at(11, 3, 10))[h1.pk]
-    assert (only_c1.registered, only_c1.closed) == (1, 0)
+    # c1 registered and c5 closed exactly at Nov 3 09:00
+    edge = handler_kpis(user_ids=[h1.pk], start=at(11, 3, 9), end=at(11, 3, 10))[h1.pk]
+    assert (edge.registered, edge.closed, edge.satisfaction_sum) == (1, 1, 3)
     none = handler_kpis(user_ids=[h1.pk], start=at(11, 3, 8), end=at(11, 3, 9))[h1.pk]
     assert none == HandlerKpis()
 
