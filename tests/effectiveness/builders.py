@@ -37,7 +37,11 @@ def resolve(c, actor, when: dt.datetime):
 def follow_up(c, actor, when: dt.datetime, satisfaction: int, *, resolved: bool = True):
     with clock.frozen_at(when):
         services.follow_up_record(
-            complaint_id=c.pk, actor=actor, channel="phone", reached=True, satisfaction=satisfaction,
+            complaint_id=c.pk,
+            actor=actor,
+            channel="phone",
+            reached=True,
+            satisfaction=satisfaction,
             resolved=resolved,
         )
 

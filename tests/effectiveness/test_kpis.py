@@ -50,7 +50,10 @@ def desk(team, supervisor):
     with clock.frozen_at(at(11, 5, 16)):
         services.complaint_transition(complaint_id=c3.pk, action="reopen", actor=h1, reason="客户仍不满意")
         services.compensation_propose(
-            complaint_id=c3.pk, actor=h1, solution="补发并道歉", items=[CompensationLine(type="voucher", amount=80)]
+            complaint_id=c3.pk,
+            actor=h1,
+            solution="补发并道歉",
+            items=[CompensationLine(type="voucher", amount=80)],
         )
     with clock.frozen_at(at(11, 6, 11)):
         services.complaint_transition(complaint_id=c3.pk, action="resolve", actor=h1)

@@ -49,6 +49,7 @@ from django.db.models import (
     Sum,
 )
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
 
 from kesu.complaints.models import Complaint, ComplaintEvent, StageDeadline
 
@@ -130,22 +131,39 @@ class Kpi:
     attr: str
     # +1: higher is better; -1: lower is better.
     direction: int
-    # "rate" (0–1, shown as %), "hours", "score" (1–5) or "ratio" (findings per reply).
+    # "rate" (0–1, shown as %), "hours" or "ratio" (findings per reply).
     unit: str
+    # The count the KPI is computed over (how much evidence there is).
+    base: str
+
+    @property
+    def label(self) -> str:
+        return str(KPI_LABELS[self.code])
 
 
 KPIS: dict[str, Kpi] = {
     k.code: k
     for k in (
-        Kpi("satisfaction", "satisfaction_rate", +1, "rate"),
-        Kpi("fcr", "fcr_rate", +1, "rate"),
-        Kpi("reopen", "reopen_rate", -1, "rate"),
-        Kpi("repeat", "repeat_rate", -1, "rate"),
-        Kpi("escalation", "escalation_rate", -1, "rate"),
-        Kpi("overdue", "overdue_rate", -1, "rate"),
-        Kpi("handling_time", "avg_handling_hours", -1, "hours"),
-        Kpi("findings", "findings_per_reply", -1, "ratio"),
+        Kpi("satisfaction", "satisfaction_rate", +1, "rate", "rated"),
+        Kpi("fcr", "fcr_rate", +1, "rate", "closed"),
+        Kpi("reopen", "reopen_rate", -1, "rate", "closed"),
+        Kpi("repeat", "repeat_rate", -1, "rate", "registered"),
+        Kpi("escalation", "escalation_rate", -1, "rate", "registered"),
+        Kpi("overdue", "overdue_rate", -1, "rate", "registered"),
+        Kpi("handling_time", "avg_handling_hours", -1, "hours", "handled"),
+        Kpi("findings", "findings_per_reply", -1, "ratio", "replies"),
     )
+}
+
+KPI_LABELS = {
+    "satisfaction": _("Satisfaction rate"),
+    "fcr": _("First-contact resolution"),
+    "reopen": _("Reopen rate"),
+    "repeat": _("Repeat-complaint rate"),
+    "escalation": _("Escalation rate"),
+    "overdue": _("Overdue rate"),
+    "handling_time": _("Average handling time (h)"),
+    "findings": _("Coaching findings per reply"),
 }
 
 # Which competency items each KPI is evidence of (item codes of docs/academy.md). The monthly review
@@ -158,7 +176,13 @@ KPI_ITEMS: dict[str, tuple[str, ...]] = {
     "escalation": ("know_emotion", "att_patience", "skill_adaptability", "know_crisis", "know_law"),
     "overdue": ("skill_coordination", "att_responsibility", "know_process"),
     "handling_time": ("know_process", "skill_coordination", "skill_learning"),
-    "findings": ("skill_communication", "att_empathy", "att_confidentiality", "att_integrity", "know_communication"),
+    "findings": (
+        "skill_communication",
+        "att_empathy",
+        "att_confidentiality",
+        "att_integrity",
+        "know_communication",
+    ),
 }
 
 
