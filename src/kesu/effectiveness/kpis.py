@@ -23,8 +23,8 @@ Definitions, for a window ``[start, end)``:
   (``data.coaching.findings``).
 
 A complaint counts for its current assignee. Everything is computed with conditional aggregation in one
-query over complaints and one over reply events (grouped by assignee / actor), never per complaint, so
-the cost grows with the complaints in the window, not with the number of people; the SQL is portable
+query over complaints, one over missed deadlines and one over reply events (grouped by assignee /
+actor), never per complaint, so the cost grows with the complaints in the window, not with the number of people; the SQL is portable
 between SQLite and PostgreSQL (the one JSON function has a variant for each).
 """
 
@@ -37,18 +37,16 @@ from typing import Any
 
 from django.db.models import (
     Count,
-    DurationField,
-    Exists,
-    ExpressionWrapper,
     F,
+    FloatField,
     Func,
     IntegerField,
-    OuterRef,
     Q,
     QuerySet,
     Sum,
 )
 from django.db.models.functions import Coalesce
+from django.db.models.lookups import GreaterThanOrEqual, LessThan
 from django.utils.translation import gettext_lazy as _
 
 from kesu.complaints.models import Complaint, ComplaintEvent, StageDeadline
@@ -213,16 +211,38 @@ class _FindingsCount(Func):
         )
 
 
+# Above this window length the planner is steered to read the complaints table in one pass: fetching a
+# large share of a million wide rows one by one through a date index is several times slower (SQLite,
+# which keeps no statistics, would always take the index; PostgreSQL scans there anyway).
+SCAN_ABOVE = dt.timedelta(days=60)
+
+
+class _Seconds(Func):
+    """``later - earlier`` in seconds as a float, with each database's native date arithmetic (Django's
+    generic datetime subtraction calls a Python function per row on SQLite)."""
+
+    output_field = FloatField()
+    arity = 2
+
+    def as_sql(self, compiler, connection, **extra_context):  # pragma: no cover - per-vendor below
+        raise NotImplementedError(f"seconds between is not implemented for {connection.vendor}")
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        (later, lp), (earlier, ep) = (compiler.compile(e) for e in self.source_expressions)
+        return f"((julianday({later}) - julianday({earlier})) * 86400.0)", [*lp, *ep]
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        (later, lp), (earlier, ep) = (compiler.compile(e) for e in self.source_expressions)
+        return f"EXTRACT(EPOCH FROM ({later} - {earlier}))::double precision", [*lp, *ep]
+
+
 def _complaint_aggregates(start: dt.datetime, end: dt.datetime) -> dict[str, Any]:
     in_reg = Q(registered_at__gte=start, registered_at__lt=end)
     in_closed = Q(closed_at__gte=start, closed_at__lt=end)
-    missed = Exists(StageDeadline.objects.filter(complaint=OuterRef("pk"), overdue_at__isnull=False))
-    handling = ExpressionWrapper(F("resolved_at") - F("registered_at"), output_field=DurationField())
     return {
         "registered": Count("pk", filter=in_reg),
         "escalated": Count("pk", filter=in_reg & Q(escalated=True)),
         "repeats": Count("pk", filter=in_reg & Q(is_repeat=True)),
-        "overdue": Count("pk", filter=in_reg & Q(missed)),
         "closed": Count("pk", filter=in_closed),
         "fcr": Count("pk", filter=in_closed & Q(first_contact_resolution=True)),
         "reopened": Count("pk", filter=in_closed & Q(reopen_count__gt=0)),
@@ -230,14 +250,33 @@ def _complaint_aggregates(start: dt.datetime, end: dt.datetime) -> dict[str, Any
         "satisfied": Count("pk", filter=in_closed & Q(satisfaction__gte=SATISFIED_MIN)),
         "satisfaction_sum": Sum("satisfaction", filter=in_closed),
         "handled": Count("pk", filter=in_closed & Q(resolved_at__isnull=False)),
-        "handling": Sum(handling, filter=in_closed & Q(resolved_at__isnull=False)),
+        "handling": Sum(
+            _Seconds("resolved_at", "registered_at"), filter=in_closed & Q(resolved_at__isnull=False)
+        ),
     }
 
 
 def _window_complaints(start: dt.datetime, end: dt.datetime) -> QuerySet[Complaint]:
+    """Complaints registered or closed in the window."""
+    if end - start > SCAN_ABOVE:
+        reg, closed = Coalesce("registered_at", "registered_at"), Coalesce("closed_at", "closed_at")
+        qs = Complaint.objects.filter(
+            Q(GreaterThanOrEqual(reg, start), LessThan(reg, end))
+            | Q(GreaterThanOrEqual(closed, start), LessThan(closed, end))
+        )
+        return qs
     # The OR lets each side use its own index (cmp_registered, cmp_closed_at).
-    return Complaint.objects.filter(
+    qs = Complaint.objects.filter(
         Q(registered_at__gte=start, registered_at__lt=end) | Q(closed_at__gte=start, closed_at__lt=end)
+    )
+    return qs
+
+
+def _missed(start: dt.datetime, end: dt.datetime) -> QuerySet[StageDeadline]:
+    """Missed stage deadlines of complaints registered in the window (few rows: read from the
+    deadlines side, one row per complaint counted once)."""
+    return StageDeadline.objects.filter(
+        overdue_at__isnull=False, complaint__registered_at__gte=start, complaint__registered_at__lt=end
     )
 
 
@@ -246,18 +285,21 @@ def _reply_aggregates() -> dict[str, Any]:
 
 
 def _replies(start: dt.datetime, end: dt.datetime) -> QuerySet[ComplaintEvent]:
-    return ComplaintEvent.objects.filter(
-        kind=ComplaintEvent.Kind.MESSAGE, data__reply=True, at__gte=start, at__lt=end
+    # Cheap conditions first: SQLite evaluates them in order, the JSON test only on messages.
+    return (
+        ComplaintEvent.objects.filter(kind=ComplaintEvent.Kind.MESSAGE)
+        .filter(at__gte=start, at__lt=end)
+        .filter(data__reply=True)
     )
 
 
-def _from_row(row: dict[str, Any], replies: dict[str, Any] | None) -> HandlerKpis:
+def _from_row(row: dict[str, Any], replies: dict[str, Any] | None, overdue: int) -> HandlerKpis:
     handling = row.get("handling")
     return HandlerKpis(
         registered=row["registered"],
         escalated=row["escalated"],
         repeats=row["repeats"],
-        overdue=row["overdue"],
+        overdue=overdue,
         closed=row["closed"],
         fcr=row["fcr"],
         reopened=row["reopened"],
@@ -265,7 +307,7 @@ def _from_row(row: dict[str, Any], replies: dict[str, Any] | None) -> HandlerKpi
         satisfied=row["satisfied"],
         satisfaction_sum=row["satisfaction_sum"] or 0,
         handled=row["handled"],
-        handling_seconds=handling.total_seconds() if handling is not None else 0.0,
+        handling_seconds=round(float(handling), 3) if handling is not None else 0.0,
         replies=replies["replies"] if replies else 0,
         reply_findings=replies["reply_findings"] if replies else 0,
     )
@@ -278,38 +320,49 @@ def _check_window(start: dt.datetime, end: dt.datetime) -> None:
 
 def handler_kpis(*, user_ids: Iterable[int], start: dt.datetime, end: dt.datetime) -> dict[int, HandlerKpis]:
     """KPIs of each person in ``user_ids`` over ``[start, end)``; a person without any complaint or
-    reply in the window gets all-zero counts (rates None). Two queries whatever the number of people."""
+    reply in the window gets all-zero counts (rates None). Three queries whatever the number of people."""
     _check_window(start, end)
     ids = sorted(set(user_ids))
     if not ids:
         return {}
+    complaints = _window_complaints(start, end)
+    # "+ 0": filter on the person without the FK index, so that the planner reads the window (through
+    # the date indexes or in one pass) instead of every complaint / event the people ever had.
     rows = {
         row["assignee_id"]: row
-        for row in _window_complaints(start, end)
-        .filter(assignee_id__in=ids)
+        for row in complaints.alias(who=F("assignee_id") + 0)
+        .filter(who__in=ids)
         .values("assignee_id")
         .annotate(**_complaint_aggregates(start, end))
         .order_by("assignee_id")
     }
+    missed = dict(
+        _missed(start, end)
+        .filter(complaint__assignee_id__in=ids)
+        .values("complaint__assignee_id")
+        .annotate(n=Count("complaint_id", distinct=True))
+        .order_by("complaint__assignee_id")
+        .values_list("complaint__assignee_id", "n")
+    )
+    # Grouped by the expression too: grouping by the column would walk the whole table in actor order.
     replies = {
-        row["actor_id"]: row
+        row["who"]: row
         for row in _replies(start, end)
-        .filter(actor_id__in=ids)
-        .values("actor_id")
+        .annotate(who=F("actor_id") + 0)
+        .filter(who__in=ids)
+        .values("who")
         .annotate(**_reply_aggregates())
-        .order_by("actor_id")
+        .order_by("who")
     }
+    empty = {"replies": 0, "reply_findings": 0}
     out: dict[int, HandlerKpis] = {}
     for uid in ids:
         row = rows.get(uid)
-        out[uid] = (
-            _from_row(row, replies.get(uid))
-            if row
-            else HandlerKpis(
-                replies=replies[uid]["replies"] if uid in replies else 0,
-                reply_findings=replies[uid]["reply_findings"] if uid in replies else 0,
-            )
-        )
+        if row is None:
+            r = replies.get(uid, empty)
+            out[uid] = HandlerKpis(replies=r["replies"], reply_findings=r["reply_findings"])
+        else:
+            out[uid] = _from_row(row, replies.get(uid), missed.get(uid, 0))
     return out
 
 
@@ -320,11 +373,14 @@ def team_kpis(*, department_id: int | None, start: dt.datetime, end: dt.datetime
     _check_window(start, end)
     complaints = _window_complaints(start, end)
     replies = _replies(start, end)
+    missed = _missed(start, end)
     if department_id is not None:
-        complaints = complaints.filter(department_id=department_id)
+        complaints = complaints.alias(team=F("department_id") + 0).filter(team=department_id)
         replies = replies.filter(complaint__department_id=department_id)
+        missed = missed.filter(complaint__department_id=department_id)
     row = complaints.aggregate(**_complaint_aggregates(start, end))
-    return _from_row(row, replies.aggregate(**_reply_aggregates()))
+    overdue = missed.aggregate(n=Count("complaint_id", distinct=True))["n"]
+    return _from_row(row, replies.aggregate(**_reply_aggregates()), overdue)
 
 
 def change(before: float | None, after: float | None) -> float | None:
