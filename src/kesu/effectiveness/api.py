@@ -9,7 +9,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from kesu.accounts.models import User
 from kesu.accounts.roles import Cap, can
@@ -201,7 +201,7 @@ def survey_answer(request: HttpRequest, data: SurveyIn):
         organisation=data.organisation,
         will_apply=data.will_apply,
     )
-    return (201 if created else 200), answer
+    return Status(201 if created else 200, answer)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -293,4 +293,4 @@ def recognition_create(request: HttpRequest, data: RecognitionIn):
         "month": rec.period.strftime("%Y-%m"),
         "awarded_by": str(rec.awarded_by) if rec.awarded_by else "",
     }
-    return (201 if created else 200), body
+    return Status(201 if created else 200, body)
