@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 
 from kesu.accounts.models import Department, User
 from kesu.accounts.roles import ROLE_CAPS, Cap, Role, can
@@ -154,7 +155,7 @@ def pairs_for(*, user: User) -> dict[str, list[MentoringPair]]:
     base = MentoringPair.objects.select_related("mentor", "mentee").annotate(
         overdue=Count(
             "checkins",
-            filter=Q(checkins__done_at__isnull=True, checkins__due_on__lt=clock.now().date()),
+            filter=Q(checkins__done_at__isnull=True, checkins__due_on__lt=timezone.localdate(clock.now())),
         )
     )
     out = {
@@ -178,7 +179,7 @@ def pair_get(*, user: User, pk: int) -> MentoringPair:
 
 def overdue_checkins(*, mentor: User) -> QuerySet[CheckIn]:
     return CheckIn.objects.filter(
-        pair__mentor=mentor, done_at__isnull=True, due_on__lt=clock.now().date()
+        pair__mentor=mentor, done_at__isnull=True, due_on__lt=timezone.localdate(clock.now())
     ).select_related("pair__mentee")
 
 
@@ -226,7 +227,7 @@ class PersonRecords:
 def person_records(user: User) -> PersonRecords:
     """The 培训档案 of one person: completed courses with hours and scores, certificates with their
     state, and the sessions they are enrolled in or waiting for."""
-    today = clock.now().date()
+    today = timezone.localdate(clock.now())
     records = list(
         TrainingRecord.objects.filter(user=user)
         .select_related("course", "session")
@@ -325,7 +326,7 @@ def coverage(
     """Training coverage: the share of active people who take part in training (LEARN) with at least
     one course completed between ``start`` and ``end`` (default: the current calendar year), per role
     and per department; ``department`` narrows it to one department."""
-    today = clock.now().date()
+    today = timezone.localdate(clock.now())
     start = start or dt.date(today.year, 1, 1)
     end = end or dt.date(today.year, 12, 31)
     learners = [role for role, caps in ROLE_CAPS.items() if Cap.LEARN in caps]

@@ -25,6 +25,7 @@ from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kesu.accounts.models import User
@@ -314,7 +315,7 @@ def module_complete(*, user: User, module: Module) -> ModuleProgress:
                 course=course,
                 session=None,
                 score=None,
-                completed_on=now.date(),
+                completed_on=timezone.localdate(now),
                 source=TrainingRecord.Source.ONLINE,
                 source_ref=f"online:{user.pk}:{course.pk}",
                 actor=user,
@@ -568,7 +569,7 @@ def attendance_mark(
             course=session.course,
             session=session,
             score=score,
-            completed_on=session.ends_at.date(),
+            completed_on=timezone.localdate(session.ends_at),
             source=TrainingRecord.Source.SESSION,
             source_ref=ref,
             actor=by,
@@ -682,7 +683,7 @@ def certificate_issue(
 def certificate_reminders_send(*, today: dt.date | None = None) -> int:
     """Remind the holders of certificates that expire within REMINDER_DAYS days, once per certificate.
     Returns how many reminders went out."""
-    today = today or clock.now().date()
+    today = today or timezone.localdate(clock.now())
     horizon = today + dt.timedelta(days=REMINDER_DAYS)
     ids = list(
         Certificate.objects.filter(

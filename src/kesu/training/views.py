@@ -8,6 +8,7 @@ from decimal import Decimal, InvalidOperation
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -298,8 +299,6 @@ def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def clock_local(value: dt.datetime) -> str:
-    from django.utils import timezone
-
     return timezone.localtime(value).strftime("%Y-%m-%dT%H:%M")
 
 
@@ -429,7 +428,7 @@ def mentoring(request: HttpRequest) -> HttpResponse:
             pairs=pairs,
             form=form,
             overdue=list(selectors.overdue_checkins(mentor=request.user)),
-            today=clock.now().date(),
+            today=timezone.localdate(clock.now()),
         ),
     )
 
@@ -444,7 +443,7 @@ def pair_detail(request: HttpRequest, pk: int) -> HttpResponse:
             pair=pair,
             checkins=list(pair.checkins.all()),
             can_log=request.user.pk == pair.mentor_id or can(request.user, Cap.TRAIN_MANAGE),
-            today=clock.now().date(),
+            today=timezone.localdate(clock.now()),
         ),
     )
 
@@ -506,7 +505,7 @@ def records_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 @desk_view
 def coverage(request: HttpRequest) -> HttpResponse:
     _need(request, Cap.TRAIN_VIEW_TEAM)
-    today = clock.now().date()
+    today = timezone.localdate(clock.now())
     try:
         year = int(request.GET.get("year", today.year))
     except ValueError:

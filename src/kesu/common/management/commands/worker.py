@@ -18,13 +18,25 @@ log = logging.getLogger("kesu.worker")
 
 
 def _scheduler(stop: threading.Event, interval: int) -> None:
-    from kesu.complaints.tasks import sla_sweep
+    from django.utils import timezone
 
+    from kesu.common import clock
+    from kesu.complaints.tasks import sla_sweep
+    from kesu.training.tasks import certificate_reminders
+
+    daily_done = None  # the day the daily jobs were enqueued (they are idempotent: a restart may repeat them)
     while not stop.is_set():
         try:
             sla_sweep.enqueue()
         except Exception:  # keep scheduling: a transient database error must not stop the sweeps
             log.exception("could not enqueue the SLA sweep")
+        today = timezone.localdate(clock.now())
+        if daily_done != today:
+            try:
+                certificate_reminders.enqueue()
+                daily_done = today
+            except Exception:
+                log.exception("could not enqueue the certificate renewal reminders")
         stop.wait(interval)
 
 
@@ -43,7 +55,9 @@ class Command(BaseCommand):
             threading.Thread(
                 target=_scheduler, args=(stop, opts["interval"]), daemon=True, name="kesu-scheduler"
             ).start()
-            self.stdout.write(f"Scheduler: SLA sweep every {opts['interval']} s")
+            self.stdout.write(
+                f"Scheduler: SLA sweep every {opts['interval']} s, certificate renewal reminders daily"
+            )
         try:
             if settings.TASKS_BACKEND == "rq":
                 call_command("rqworker", *settings.TASK_QUEUES)
