@@ -139,6 +139,7 @@ def test_two_people_racing_for_the_last_seat_get_one_seat_and_one_waiting_place(
     """Real threads on the same session: the session row lock serialises them (on SQLite the database
     lock does)."""
     import threading
+    import time
 
     from django.db import connection
 
@@ -150,13 +151,16 @@ def test_two_people_racing_for_the_last_seat_get_one_seat_and_one_waiting_place(
     def go(u):
         try:
             barrier.wait()
-            for _attempt in range(20):
+            for _attempt in range(200):
                 try:
                     services.enrolment_create(session=s, user=u, by=u)
                     break
                 except Exception as exc:  # SQLite: "database is locked" under contention; retry
                     if "locked" not in str(exc):
                         raise
+                    time.sleep(0.02)
+            else:
+                raise AssertionError("never got the lock")
         except Exception as exc:
             errors.append(exc)
         finally:
