@@ -55,6 +55,12 @@ def test_a_bad_file_is_refused_with_its_name(tmp_path):
         content.load(tmp_path)
 
 
-def test_the_shipped_files_load():
+def test_the_shipped_files_use_known_codes_and_online_modules_have_text():
+    from kesu.training.services import ITEM_CODES, PROFILE_CODES
+
     for course in content.load():
-        assert course["code"] and course["modules"]
+        assert set(course.get("items") or []) <= ITEM_CODES, course["code"]
+        assert set(course.get("audience") or []) <= PROFILE_CODES, course["code"]
+        for m in course["modules"]:
+            assert set(m.get("items") or []) <= ITEM_CODES, course["code"]
+            assert m["method"] != "online" or (m.get("body") or "").strip(), (course["code"], m["title"])

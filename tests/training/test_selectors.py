@@ -23,7 +23,7 @@ def _record(user, c, day):
     )
 
 
-def test_courses_for_items_best_match_first_published_only():
+def test_courses_for_items_best_match_first_published_only(empty_catalogue):
     course("A-1", item_codes=["know_law"])
     course("A-2", item_codes=["know_law", "att_empathy"])
     course("A-3", item_codes=["know_law", "att_empathy", "know_crisis", "skill_learning"])
@@ -37,7 +37,7 @@ def test_courses_for_items_best_match_first_published_only():
     assert selectors.courses_for_items(item_codes=[]) == []
 
 
-def test_module_for_micro_returns_short_unfinished_matching_modules(handler):
+def test_module_for_micro_returns_short_unfinished_matching_modules(empty_catalogue, handler):
     c = course(
         "M-1",
         item_codes=["att_patience"],

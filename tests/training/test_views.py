@@ -5,7 +5,7 @@ from django.test import Client
 
 from kesu.accounts.models import Department
 from kesu.common import clock
-from kesu.training import services
+from kesu.training import selectors, services
 from kesu.training.models import Course, Enrolment, Module, TrainingRecord
 from tests.conftest import make_user
 from tests.training.factories import course, session
@@ -24,7 +24,7 @@ def trainer(db):
     return make_user("trainer1", "trainer", None)
 
 
-def test_catalogue_lists_published_courses_filtered_by_track_and_item(handler):
+def test_catalogue_lists_published_courses_filtered_by_track_and_item(empty_catalogue, handler):
     course("NH-1", title="入职第一课", item_codes=["know_process"])
     course("AD-1", title="进阶课", track="advanced", item_codes=["att_empathy"])
     course("DR-1", title="草稿课", status="draft")
@@ -189,3 +189,38 @@ def test_mentor_sees_overdue_check_ins_and_logs_one(team, trainer, handler, seni
         .status_code
         == 403
     )
+
+
+def test_records_show_gaps_over_time_from_the_needs_analysis(handler):
+    from kesu.competency.services import evidence_record
+
+    with clock.frozen_at(dt.datetime(2026, 11, 20, 2, tzinfo=dt.UTC)):
+        evidence_record(
+            user=handler,
+            item_code="know_law",
+            level=1.0,
+            source="exam",
+            ref="t:1",
+            observed_on=dt.date(2026, 4, 1),
+        )
+        evidence_record(
+            user=handler,
+            item_code="know_law",
+            level=3.0,
+            source="exam",
+            ref="t:2",
+            observed_on=dt.date(2026, 10, 1),
+        )
+        gaps = selectors.person_gaps_over_time(handler)
+        page = client_for(handler).get("/academy/courses/records/").content.decode()
+
+    law = next(r for r in gaps.rows if r.item_code == "know_law")
+    assert gaps.dates == (
+        dt.date(2025, 11, 20),
+        dt.date(2026, 5, 24),
+        dt.date(2026, 8, 22),
+        dt.date(2026, 11, 20),
+    )
+    assert law.gaps[0] is None  # no evidence a year ago
+    assert law.gaps[1] > law.gaps[3]  # the later, better exam narrowed the gap
+    assert "Competency gaps over time" in page and law.name in page

@@ -11,10 +11,10 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from kesu.common import clock
-from kesu.training.selectors import PersonRecords
+from kesu.training.selectors import GapHistory, PersonRecords
 
 
-def records_xlsx(data: PersonRecords) -> bytes:
+def records_xlsx(data: PersonRecords, gaps: GapHistory | None = None) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = _("Courses")[:31]
@@ -58,16 +58,25 @@ def records_xlsx(data: PersonRecords) -> bytes:
         c = row.certificate
         cs.append([c.title, c.issued_on, c.valid_until, states[row.state]])
     cs.column_dimensions["A"].width = 36
+    if gaps is not None:
+        gs = wb.create_sheet(_("Competency gaps")[:31])
+        gs.append([_("Competency item"), _("Required"), *[d.isoformat() for d in gaps.dates], _("Priority")])
+        for cell in gs[1]:
+            cell.font = bold
+        for row in gaps.rows:
+            gs.append([row.name, row.required, *row.gaps, row.priority])
+        gs.column_dimensions["A"].width = 30
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
 
 
-def records_pdf(data: PersonRecords, *, request=None) -> bytes:
+def records_pdf(data: PersonRecords, *, gaps: GapHistory | None = None, request=None) -> bytes:
     from weasyprint import HTML
 
     html = render_to_string(
-        "training/records_pdf.html", {"data": data, "person": data.person, "printed_at": clock.now()}
+        "training/records_pdf.html",
+        {"data": data, "person": data.person, "gaps": gaps, "printed_at": clock.now()},
     )
     base = request.build_absolute_uri("/") if request is not None else None
     return HTML(string=html, base_url=base).write_pdf()

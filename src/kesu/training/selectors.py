@@ -265,14 +265,51 @@ def person_records(user: User) -> PersonRecords:
     )
 
 
-def person_gaps(user: User):
-    """The person's current gaps from the competency app, or None while that app does not offer them."""
+@dataclass(frozen=True)
+class GapRow:
+    item_code: str
+    name: str
+    required: int
+    gaps: tuple[float | None, ...]  # one per date of GapHistory.dates, oldest first
+    priority: str  # now
+
+
+@dataclass(frozen=True)
+class GapHistory:
+    profile: str
+    dates: tuple[dt.date, ...]
+    rows: tuple[GapRow, ...]
+    suggested: tuple[Course, ...]
+
+
+GAP_POINTS_DAYS = (365, 180, 90, 0)
+
+
+def person_gaps_over_time(user: User) -> GapHistory | None:
+    """The person's competency gaps a year, half a year and a quarter ago and today, from the
+    competency app's needs analysis (None while that app offers none or the person has no profile),
+    with the published courses that build today's largest gaps."""
     try:
-        from kesu.competency import selectors as competency_selectors
+        from kesu.competency.selectors import person_needs
     except ImportError:
         return None
-    fn = getattr(competency_selectors, "person_needs", None)
-    return fn(user=user) if fn else None
+    today = timezone.localdate(clock.now())
+    dates = tuple(today - dt.timedelta(days=d) for d in GAP_POINTS_DAYS)
+    history = [person_needs(user=user, on=d) for d in dates]
+    latest = history[-1]
+    if latest.profile is None:
+        return None
+    by_date = [{g.item_code: g for g in needs.items} for needs in history]
+    rows = []
+    for g in latest.items:
+        gaps = tuple((b[g.item_code].gap if g.item_code in b else None) for b in by_date)
+        if g.priority != "none" or any(x for x in gaps):
+            rows.append(GapRow(g.item_code, g.name, g.required, gaps, g.priority))
+    order = {"high": 0, "medium": 1, "low": 2, "none": 3}
+    rows.sort(key=lambda r: (order.get(r.priority, 4), -(r.gaps[-1] or 0), r.item_code))
+    top = [g.item_code for g in latest.gaps[:3]]
+    suggested = tuple(courses_for_items(item_codes=top)[:4]) if top else ()
+    return GapHistory(latest.profile.name, dates, tuple(rows), suggested)
 
 
 def people_visible(*, viewer: User) -> QuerySet[User]:

@@ -462,7 +462,7 @@ def checkin_log(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _records_context(request: HttpRequest, person: User) -> dict:
     data = selectors.person_records(person)
-    gaps = selectors.person_gaps(person)
+    gaps = selectors.person_gaps_over_time(person)
     return _ctx(data=data, person=person, gaps=gaps, me=person.pk == request.user.pk)
 
 
@@ -483,7 +483,7 @@ def records_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     person = selectors.record_person(viewer=request.user, pk=pk)
     data = selectors.person_records(person)
     response = HttpResponse(
-        exports.records_xlsx(data),
+        exports.records_xlsx(data, selectors.person_gaps_over_time(person)),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     response["Content-Disposition"] = f'attachment; filename="training-record-{person.username}.xlsx"'
@@ -494,7 +494,10 @@ def records_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
 def records_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     person = selectors.record_person(viewer=request.user, pk=pk)
     data = selectors.person_records(person)
-    response = HttpResponse(exports.records_pdf(data, request=request), content_type="application/pdf")
+    response = HttpResponse(
+        exports.records_pdf(data, gaps=selectors.person_gaps_over_time(person), request=request),
+        content_type="application/pdf",
+    )
     response["Content-Disposition"] = f'attachment; filename="training-record-{person.username}.pdf"'
     return response
 
