@@ -25,13 +25,14 @@ def test_install_creates_published_courses_with_their_modules():
         "published",
         1.5,
     )
-    assert c.audience == ["new_handler", "handler"]
+    assert (c.audience, c.pass_score) == (["new_handler", "handler"], 75)
     assert c.item_codes == ["know_process", "att_responsibility"]
     assert list(c.modules.values_list("order", "title", "method", "minutes")) == [
         (1, "首问负责制是什么", "online", 5),
         (2, "现场演练", "role_play", 40),
     ]
-    assert Course.objects.get(code="TT-902").scenario == "public_opinion"
+    other = Course.objects.get(code="TT-902")
+    assert (other.scenario, other.pass_score) == ("public_opinion", 60)
 
 
 def test_install_is_idempotent_cheap_and_keeps_trainer_edits():

@@ -190,11 +190,13 @@ def _held(c, learners, capacity=5):
 
 
 def test_attendance_with_a_passing_score_records_the_course(team, trainer):
-    c = course(assessment="结业测验")
+    c = course(assessment="结业测验", pass_score=80)
     (a,) = _learners(team, 1)
     s = _held(c, [a])
 
     with clock.frozen_at(s.ends_at + dt.timedelta(minutes=5)):
+        services.attendance_mark(by=trainer, session=s, user=a, present=True, score=Decimal("79"))
+        assert not TrainingRecord.objects.exists()  # below this course's pass score
         services.attendance_mark(by=trainer, session=s, user=a, present=True, score=Decimal("82"))
 
     r = TrainingRecord.objects.get()

@@ -65,6 +65,7 @@ def test_trainer_creates_a_course_and_a_module_and_publishes_it(trainer):
             "item_codes": ["know_crisis"],
             "target_level": 4,
             "hours": "2.5",
+            "pass_score": 70,
         },
     )
     assert r.status_code == 302 and r["Location"] == "/academy/courses/c/PR-301/"

@@ -8,6 +8,7 @@ trainer edited; when every shipped course is there it costs one query. Shipped c
 from __future__ import annotations
 
 import functools
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -61,6 +62,17 @@ def load(directory: Path = COURSES_DIR) -> tuple[dict, ...]:
     return tuple(out)
 
 
+_PASS = re.compile(r"(\d{2,3})\s*分(?:及格|合格|通过)")
+
+
+def pass_score(course: dict) -> int:
+    """The file's ``pass_score``, else the "80分及格" its assessment text states, else 60."""
+    if course.get("pass_score") is not None:
+        return int(course["pass_score"])
+    found = _PASS.search(course.get("assessment") or "")
+    return int(found.group(1)) if found and int(found.group(1)) <= 100 else 60
+
+
 def install(apps, directory: Path = COURSES_DIR) -> int:
     """Create the shipped courses that do not exist yet; returns how many were created."""
     courses = load(Path(directory))
@@ -84,6 +96,7 @@ def install(apps, directory: Path = COURSES_DIR) -> int:
             target_level=int(c.get("target_level") or 3),
             hours=Decimal(str(c.get("hours") or 1)),
             assessment=(c.get("assessment") or "").strip(),
+            pass_score=pass_score(c),
             status="published",
             version=1,
         )

@@ -69,11 +69,13 @@ def load(*, seed: int, now: dt.datetime, progress: Callable[[str], None] = _prog
     }
     stats = {"sessions": 0, "enrolments": 0, "records": 0, "pairs": 0, "certificates": 0}
     classroom = [c for c in courses if any(not m.is_online for m in c.modules.all())]
-    online_only = [c for c in courses if c.modules.all() and all(m.is_online for m in c.modules.all())]
-    progress(f"training demo: {len(classroom)} classroom and {len(online_only)} online courses")
+    with_online = [c for c in courses if any(m.is_online for m in c.modules.all())]
+    progress(
+        f"training demo: {len(classroom)} courses with classroom modules, {len(with_online)} with online ones"
+    )
     with loader.quiet_side_effects(), loader._on_commit_keeps_clock():
         _sessions(rng, now, users, trainer, classroom or courses, diligence, stats)
-        _online(rng, now, users, online_only, diligence, stats)
+        _online(rng, now, users, with_online, diligence, stats)
         _mentoring(rng, now, users, trainer, stats)
         _certificates(rng, now, users, stats)
         with clock.frozen_at(now):
@@ -160,7 +162,7 @@ def _sessions(rng, now, users, trainer, courses, diligence, stats) -> None:
                 services.attendance_mark(
                     by=trainer, session=session, user=e.user, present=present, score=score
                 )
-                stats["records"] += int(present and (score is None or score >= services.PASS_SCORE))
+                stats["records"] += int(present and (score is None or score >= course.pass_score))
 
 
 def _online(rng, now, users, courses, diligence, stats) -> None:
@@ -169,7 +171,7 @@ def _online(rng, now, users, courses, diligence, stats) -> None:
         for course in courses:
             if not _audience_fits(course, u) or rng.random() > 0.35 + 0.4 * d:
                 continue
-            modules = list(course.modules.all())
+            modules = [m for m in course.modules.all() if m.is_online]
             day = now - dt.timedelta(days=rng.randint(5, 330), hours=rng.randint(0, 8))
             # Some stop half-way: the progress bar shows it.
             upto = len(modules) if rng.random() < 0.75 else rng.randint(1, len(modules))
@@ -178,7 +180,8 @@ def _online(rng, now, users, courses, diligence, stats) -> None:
                     services.module_open(user=u, module=m)
                     if j < upto - 1 or upto == len(modules) or rng.random() < 0.5:
                         services.module_complete(user=u, module=m)
-            stats["records"] += int(upto == len(modules))
+            online_only = all(m.is_online for m in course.modules.all())
+            stats["records"] += int(online_only and upto == len(modules))
 
 
 def _mentoring(rng, now, users, trainer, stats) -> None:

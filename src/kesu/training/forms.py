@@ -11,7 +11,7 @@ from kesu.training import services
 from kesu.training.models import Course, Method, Scenario, Track
 
 ITEM_CHOICES = [(c, c) for c in sorted(services.ITEM_CODES)]
-PROFILE_CHOICES = [(c, c) for c in sorted(services.PROFILE_CODES)]
+PROFILE_CHOICES = list(services.PROFILE_LABELS.items())
 
 
 class _Bootstrap:
@@ -58,6 +58,7 @@ class CourseForm(_Bootstrap, forms.Form):
         required=False,
         help_text=_("Leave empty when attendance alone completes the course."),
     )
+    pass_score = forms.IntegerField(label=_("Pass score"), min_value=0, max_value=100, initial=60)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -77,6 +78,7 @@ class CourseForm(_Bootstrap, forms.Form):
             target_level=d["target_level"],
             hours=d["hours"],
             assessment=d["assessment"],
+            pass_score=d["pass_score"],
         )
 
     @classmethod
@@ -92,6 +94,7 @@ class CourseForm(_Bootstrap, forms.Form):
             "target_level": course.target_level,
             "hours": course.hours,
             "assessment": course.assessment,
+            "pass_score": course.pass_score,
         }
 
 

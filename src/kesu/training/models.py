@@ -58,6 +58,8 @@ class Course(TimeStampedModel):
     target_level = models.PositiveSmallIntegerField(_("target level"), default=3)
     hours = models.DecimalField(_("hours"), max_digits=5, decimal_places=1, default=1)
     assessment = models.TextField(_("assessment"), blank=True)
+    # The score (0–100) a session's assessment needs for the course to be completed.
+    pass_score = models.PositiveSmallIntegerField(_("pass score"), default=60)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
     # Raised on every edit of the course or its modules: records keep the version they were earned on.
     version = models.PositiveIntegerField(_("version"), default=1)

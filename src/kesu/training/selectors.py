@@ -29,6 +29,21 @@ from kesu.training.models import (
 # ---------------------------------------------------------------------------------------------- catalogue
 
 
+def item_names() -> dict[str, str]:
+    """Competency item code → name in the current model (empty while the competency app has none)."""
+    try:
+        from kesu.competency.selectors import item_labels
+    except ImportError:
+        return {}
+    return item_labels()
+
+
+def profile_names() -> dict[str, str]:
+    from kesu.training.services import PROFILE_LABELS
+
+    return {code: str(name) for code, name in PROFILE_LABELS.items()}
+
+
 def course_list(*, user: User, track: str = "", item: str = "", q: str = "") -> QuerySet[Course]:
     qs = Course.objects.annotate(module_count=Count("modules"))
     if not can(user, Cap.TRAIN_MANAGE):
@@ -279,6 +294,7 @@ class GapHistory:
     profile: str
     dates: tuple[dt.date, ...]
     rows: tuple[GapRow, ...]
+    unassessed: tuple[str, ...]  # names of items without any evidence at any of the dates
     suggested: tuple[Course, ...]
 
 
@@ -300,16 +316,18 @@ def person_gaps_over_time(user: User) -> GapHistory | None:
     if latest.profile is None:
         return None
     by_date = [{g.item_code: g for g in needs.items} for needs in history]
-    rows = []
+    rows, unassessed = [], []
     for g in latest.items:
         gaps = tuple((b[g.item_code].gap if g.item_code in b else None) for b in by_date)
-        if g.priority != "none" or any(x for x in gaps):
+        if all(x is None for x in gaps):
+            unassessed.append(g.name)
+        else:
             rows.append(GapRow(g.item_code, g.name, g.required, gaps, g.priority))
-    order = {"high": 0, "medium": 1, "low": 2, "none": 3}
+    order = {"high": 0, "medium": 1, "low": 2, "unknown": 3, "none": 4}
     rows.sort(key=lambda r: (order.get(r.priority, 4), -(r.gaps[-1] or 0), r.item_code))
     top = [g.item_code for g in latest.gaps[:3]]
     suggested = tuple(courses_for_items(item_codes=top)[:4]) if top else ()
-    return GapHistory(latest.profile.name, dates, tuple(rows), suggested)
+    return GapHistory(latest.profile.name, dates, tuple(rows), tuple(unassessed), suggested)
 
 
 def people_visible(*, viewer: User) -> QuerySet[User]:
@@ -318,8 +336,7 @@ def people_visible(*, viewer: User) -> QuerySet[User]:
         .select_related("department")
         .order_by("department__code", "username")
     )
-    learners = [role for role, caps in ROLE_CAPS.items() if Cap.LEARN in caps]
-    qs = qs.filter(role__in=learners)
+    qs = qs.filter(role__in=trainee_roles())
     if can(viewer, Cap.TRAIN_VIEW_ALL):
         return qs
     if can(viewer, Cap.TRAIN_VIEW_TEAM) and viewer.department_id:
@@ -357,16 +374,26 @@ class Coverage:
         return round(100 * self.covered / self.people, 1) if self.people else 0.0
 
 
+def trainee_roles() -> list[str]:
+    """Roles whose people are trained (and counted in coverage): everyone who learns, except the
+    trainers who teach and the administrators who run the system."""
+    return [
+        role
+        for role, caps in ROLE_CAPS.items()
+        if Cap.LEARN in caps and role not in (Role.TRAINER, Role.ADMIN)
+    ]
+
+
 def coverage(
     *, start: dt.date | None = None, end: dt.date | None = None, department: Department | None = None
 ) -> Coverage:
-    """Training coverage: the share of active people who take part in training (LEARN) with at least
+    """Training coverage: the share of active trainees (``trainee_roles``) with at least
     one course completed between ``start`` and ``end`` (default: the current calendar year), per role
     and per department; ``department`` narrows it to one department."""
     today = timezone.localdate(clock.now())
     start = start or dt.date(today.year, 1, 1)
     end = end or dt.date(today.year, 12, 31)
-    learners = [role for role, caps in ROLE_CAPS.items() if Cap.LEARN in caps]
+    learners = trainee_roles()
     people = User.objects.filter(is_active=True, role__in=learners)
     if department is not None:
         people = people.filter(department=department)

@@ -9,7 +9,8 @@ Invariants:
 - Enrolling twice is one enrolment; a cancellation of an enrolled person promotes the first waiting
   person (requested_at, id) and notifies them after commit.
 - A TrainingRecord is written only by ``_record_completion`` and is idempotent on ``source_ref``:
-  attendance marked present with a passing score (or a course without assessment) records the course;
+  attendance marked present with a score at or above the course's pass score (or present at a course
+  without assessment) records the course;
   re-marking absent or failing removes that record again. Completing every module of an online-only
   course records it too.
 - ``certificate_issue`` is idempotent on ``source_ref``; a renewal reminder goes out once per
@@ -27,6 +28,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from kesu.accounts.models import User
 from kesu.accounts.roles import Cap, can
@@ -48,7 +50,6 @@ from kesu.training.models import (
     TrainingSession,
 )
 
-PASS_SCORE = Decimal("60")
 REMINDER_DAYS = 30
 ITEM_CODES = frozenset(
     {
@@ -73,7 +74,15 @@ ITEM_CODES = frozenset(
         "att_service",
     }
 )
-PROFILE_CODES = frozenset({"new_handler", "handler", "senior_handler", "supervisor", "pr_officer", "liaison"})
+PROFILE_LABELS = {
+    "new_handler": gettext_lazy("New handler"),
+    "handler": gettext_lazy("Handler"),
+    "senior_handler": gettext_lazy("Senior handler"),
+    "supervisor": gettext_lazy("Supervisor / manager"),
+    "pr_officer": gettext_lazy("PR officer"),
+    "liaison": gettext_lazy("Department liaison"),
+}
+PROFILE_CODES = frozenset(PROFILE_LABELS)
 
 
 def _event(kind: str, *, actor=None, user=None, course=None, session=None, **detail) -> None:
@@ -115,6 +124,7 @@ class CourseInput:
     target_level: int = 3
     hours: Decimal = Decimal("1")
     assessment: str = ""
+    pass_score: int = 60
 
 
 def _course_fields(data: CourseInput) -> dict:
@@ -135,7 +145,10 @@ def _course_fields(data: CourseInput) -> dict:
     hours = Decimal(data.hours)
     if not Decimal("0.5") <= hours <= Decimal("200"):
         raise ValidationFailed(_("Hours must be between 0.5 and 200."))
+    if not 0 <= int(data.pass_score) <= 100:
+        raise ValidationFailed(_("The pass score is between 0 and 100."))
     return {
+        "pass_score": int(data.pass_score),
         "code": code,
         "title": data.title.strip(),
         "track": data.track,
@@ -534,7 +547,8 @@ def attendance_mark(
     *, by: User, session: TrainingSession, user: User, present: bool, score: Decimal | None = None
 ) -> Enrolment:
     """The trainer marks one enrolled person present or absent, with the assessment score if any.
-    Present and passed (score ≥ PASS_SCORE, or a course without assessment) records the course."""
+    Present and passed (score ≥ the course's pass score, or a course without assessment) records the
+    course."""
     _require(by, Cap.TRAIN_MANAGE)
     session = TrainingSession.objects.select_for_update().select_related("course").get(pk=session.pk)
     if session.status == TrainingSession.Status.CANCELLED:
@@ -562,7 +576,7 @@ def attendance_mark(
     )
     ref = f"enrolment:{enrolment.pk}"
     needs_score = bool(session.course.assessment)
-    passed = present and (score >= PASS_SCORE if score is not None else not needs_score)
+    passed = present and (score >= session.course.pass_score if score is not None else not needs_score)
     if passed:
         _record_completion(
             user=user,

@@ -32,6 +32,10 @@ def _ctx(**kw) -> dict:
     return {"nav_section": "academy", **kw}
 
 
+def _labels() -> dict:
+    return {"labels": selectors.item_names(), "profiles": selectors.profile_names()}
+
+
 def _form_errors(request: HttpRequest, exc: ValidationFailed) -> None:
     messages.error(request, exc.message)
 
@@ -52,6 +56,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
         request,
         "training/catalogue.html",
         _ctx(
+            **_labels(),
             courses=courses,
             tracks=Track.choices,
             track=track,
@@ -86,6 +91,7 @@ def course_detail(request: HttpRequest, code: str) -> HttpResponse:
         request,
         "training/course_detail.html",
         _ctx(
+            **_labels(),
             course=course,
             states=states,
             percent=pct,
@@ -338,7 +344,6 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
             manage=manage,
             started=session.starts_at <= clock.now(),
             open=session.status == TrainingSession.Status.SCHEDULED and session.starts_at > clock.now(),
-            pass_score=services.PASS_SCORE,
         ),
     )
 
@@ -425,6 +430,7 @@ def mentoring(request: HttpRequest) -> HttpResponse:
         request,
         "training/mentoring.html",
         _ctx(
+            **_labels(),
             pairs=pairs,
             form=form,
             overdue=list(selectors.overdue_checkins(mentor=request.user)),
@@ -440,6 +446,7 @@ def pair_detail(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "training/pair_detail.html",
         _ctx(
+            **_labels(),
             pair=pair,
             checkins=list(pair.checkins.all()),
             can_log=request.user.pk == pair.mentor_id or can(request.user, Cap.TRAIN_MANAGE),
@@ -560,6 +567,7 @@ def _coverage_chart(rows) -> dict:
                 "label": {"show": True, "position": "top", "formatter": "{c}%"},
                 "markLine": {
                     "symbol": "none",
+                    "label": {"show": False},
                     "data": [{"yAxis": 100, "name": _("Target")}],
                     "lineStyle": {"type": "dashed"},
                 },
