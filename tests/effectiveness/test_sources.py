@@ -61,5 +61,7 @@ def test_completions_courses_and_the_review_read_training_records(held, handler)
     assert [(c.title, c.people, c.hours, c.verdict) for c in review.courses] == [
         ("共情沟通实战", 1, Decimal("3.0"), "too_little_data")
     ]
-    summary = selectors.performance_summary(people=[handler], start=dt.date(2026, 11, 1), end=dt.date(2026, 11, 30))
+    summary = selectors.performance_summary(
+        people=[handler], start=dt.date(2026, 11, 1), end=dt.date(2026, 11, 30)
+    )
     assert (summary[0].courses, summary[0].hours) == (1, Decimal("3.0"))
