@@ -75,9 +75,11 @@ class SurveyForm(StyledForm):
 class TeamForm(StyledForm):
     department = forms.TypedChoiceField(label=_("Team"), required=False, coerce=int, empty_value=None)
     cycle_start = forms.DateField(
-        label=_("Training cycle from"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Training cycle from"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
-    cycle_end = forms.DateField(label=_("until"), widget=forms.DateInput(attrs={"type": "date"}))
+    cycle_end = forms.DateField(
+        label=_("until"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     weeks = forms.IntegerField(label=_("Weeks before / after"), min_value=1, max_value=26, initial=6)
 
     def __init__(self, *args, departments=(), allow_all=False, **kwargs):
@@ -94,7 +96,7 @@ class TeamForm(StyledForm):
 
 class PersonForm(StyledForm):
     completed_on = forms.DateField(
-        label=_("Course completed on"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Course completed on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     weeks = forms.IntegerField(label=_("Weeks before / after"), min_value=1, max_value=26, initial=6)
 
@@ -115,6 +117,6 @@ class MonthForm(StyledForm):
 class RecognitionForm(StyledForm):
     user = forms.IntegerField(widget=forms.HiddenInput)
     month = MonthField(label=_("Month"))
-    kind = forms.ChoiceField(label=_("Kind"), choices=Recognition.Kind.choices)
+    kind = forms.ChoiceField(label=_("Kind of recognition"), choices=Recognition.Kind.choices)
     reason = forms.CharField(label=_("Reason"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
     complaint_number = forms.CharField(label=_("Complaint number (optional)"), max_length=20, required=False)
