@@ -20,7 +20,7 @@ from kesu.common.errors import ValidationFailed
 from kesu.complaints.views._base import desk_view, safe_next
 from kesu.effectiveness import exports, selectors, services, sources
 from kesu.effectiveness.forms import MonthForm, PersonForm, RecognitionForm, SurveyForm, TeamForm
-from kesu.effectiveness.models import Recognition
+from kesu.effectiveness.models import Recognition, SurveyResponse
 
 ACADEMY = "academy"
 
@@ -265,7 +265,7 @@ def survey(request, session_ref: str):
             else:
                 messages.info(request, _("You had already answered this survey; your first answer was kept."))
             return redirect("effectiveness:surveys")
-    answered = selectors.SurveyResponse.objects.filter(user=user, session_ref=session_ref).first()
+    answered = SurveyResponse.objects.filter(user=user, session_ref=session_ref).first()
     return render(
         request,
         "effectiveness/survey.html",
