@@ -1,8 +1,9 @@
 """Desk KPIs per handler and per team, read from what the desk records.
 
-The academy's one source of desk figures: L3 (a person before vs after a course), L4 (a team before vs
-after a training cycle), the monthly review, the performance summary, and the competency app's desk
-evidence all call ``handler_kpis`` / ``team_kpis``.
+The effectiveness app's source of desk figures: L3 (a person before vs after a course), L4 (a team
+before vs after a training cycle), the monthly review and the performance summary call ``handler_kpis``
+/ ``team_kpis``; other apps may too (the competency app has its own per-month variant in
+competency/desk_kpis.py).
 
 Definitions, for a window ``[start, end)``:
 
@@ -24,8 +25,10 @@ Definitions, for a window ``[start, end)``:
 
 A complaint counts for its current assignee. Everything is computed with conditional aggregation in one
 query over complaints, one over missed deadlines and one over reply events (grouped by assignee /
-actor), never per complaint, so the cost grows with the complaints in the window, not with the number of people; the SQL is portable
-between SQLite and PostgreSQL (the one JSON function has a variant for each).
+actor), never per complaint, so the cost grows with the complaints in the window, not with the number
+of people; the SQL is portable between SQLite and PostgreSQL (the JSON and date-difference functions
+have a variant for each). Measured on the 1 M-complaint SQLite bench database (21 handlers, 2,000 ids
+asked for), on a loaded machine: about 3 s for a 6-week window and for a 12-month one.
 """
 
 from __future__ import annotations
