@@ -65,3 +65,19 @@ def test_completions_courses_and_the_review_read_training_records(held, handler)
         people=[handler], start=dt.date(2026, 11, 1), end=dt.date(2026, 11, 30)
     )
     assert (summary[0].courses, summary[0].hours) == (1, Decimal("3.0"))
+
+
+def test_daily_job_asks_last_weeks_attendees_once_and_tells_them(held, handler, senior):
+    from kesu.complaints.models import Notification
+    from kesu.effectiveness import tasks
+
+    with clock.frozen_at(at(11, 14)):
+        tasks.survey_requests_daily.enqueue()
+        tasks.survey_requests_daily.enqueue()
+    assert list(SurveyRequest.objects.values_list("user__username", "title")) == [
+        ("handler1", "共情沟通实战")
+    ]
+    notes = list(Notification.objects.filter(kind="survey").values_list("user__username", "link"))
+    assert notes == [("handler1", "/academy/effect/surveys/")]
+    with clock.frozen_at(at(11, 30)):  # more than a week after the session: nothing new
+        assert services.survey_requests_recent(days=7) == 0

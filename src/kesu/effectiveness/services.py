@@ -76,6 +76,45 @@ def survey_requests_sync(*, user: User, days: int = 90) -> int:
     return new
 
 
+def survey_requests_recent(*, days: int = 7) -> int:
+    """Ask everyone marked present at a session that ended in the last ``days`` days for the L1
+    survey, and tell each person with a new survey where to answer it (one notification per person
+    and run). Idempotent: a request that exists is neither created nor announced again."""
+    from kesu.complaints.services import notify
+
+    since = clock.now() - dt.timedelta(days=days)
+    by_session: dict[str, tuple[sources.Attended, list[int]]] = {}
+    for session, uid in sources.recent_attendance(since=since):
+        by_session.setdefault(session.session_ref, (session, []))[1].append(uid)
+    new_for: dict[int, list[str]] = {}
+    for ref, (session, uids) in by_session.items():
+        existing = set(
+            SurveyRequest.objects.filter(session_ref=ref, user_id__in=uids).values_list("user_id", flat=True)
+        )
+        survey_request(
+            session_ref=ref,
+            course_code=session.course_code,
+            title=session.title,
+            held_on=session.held_on,
+            user_ids=uids,
+        )
+        for uid in uids:
+            if uid not in existing:
+                new_for.setdefault(uid, []).append(session.title)
+    if new_for:
+        link = reverse("effectiveness:surveys")
+        for user in User.objects.filter(pk__in=list(new_for)).order_by("pk"):
+            notify(
+                users=[user],
+                complaint=None,
+                kind="survey",
+                message=_("Please rate the training you attended: %(titles)s")
+                % {"titles": "、".join(new_for[user.pk])[:200]},
+                link=link,
+            )
+    return sum(len(v) for v in new_for.values())
+
+
 def _rating(value: object, name: str) -> int:
     try:
         number = int(str(value))

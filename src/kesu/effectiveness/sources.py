@@ -71,6 +71,33 @@ def attended_sessions(*, user_id: int, since: dt.datetime | None = None) -> list
     ]
 
 
+def recent_attendance(*, since: dt.datetime) -> list[tuple[Attended, int]]:
+    """(session, person) for every present attendance of a session that ended since ``since``."""
+    m = _training()
+    if m is None:
+        return []
+    from django.utils import timezone
+
+    from kesu.common import clock
+
+    rows = (
+        m.Enrolment.objects.filter(
+            attendance=m.Enrolment.Attendance.PRESENT,
+            session__ends_at__gte=since,
+            session__ends_at__lte=clock.now(),
+        )
+        .exclude(session__status=m.TrainingSession.Status.CANCELLED)
+        .order_by("session__ends_at", "session_id", "user_id")
+        .values_list(
+            "session_id", "session__course__code", "session__course__title", "session__starts_at", "user_id"
+        )
+    )
+    return [
+        (Attended(SESSION_REF % sid, code, title, timezone.localdate(starts)), uid)
+        for sid, code, title, starts, uid in rows
+    ]
+
+
 def session_attendees(*, session_ref: str) -> list[int]:
     """The people marked present at a session."""
     m = _training()
