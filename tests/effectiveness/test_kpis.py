@@ -172,3 +172,21 @@ def test_a_long_window_reads_in_one_pass_and_counts_the_same(desk):
     assert long[h2.pk] == short[h2.pk]
     assert (long[h1.pk].registered, long[h1.pk].closed, long[h1.pk].replies) == (7, 4, 3)
     assert team_kpis(department_id=None, start=at(10, 1, 0), end=at(12, 31, 0)) == long[h1.pk] + long[h2.pk]
+
+
+def test_l3_compares_a_person_before_and_after_with_findings_by_code(desk):
+    from django.utils import translation
+
+    from kesu.effectiveness import selectors
+
+    h1 = desk["h1"]
+    with clock.frozen_at(at(12, 20)), translation.override("en"):
+        b = selectors.l3_person(person=h1, completed_on=at(11, 9).date(), weeks=1, min_base=1)
+
+    assert (b.before_window.start, b.before_window.end) == (at(11, 2, 0), at(11, 9, 0))
+    assert (b.after_window.start, b.after_window.end) == (at(11, 9, 0), at(11, 16, 0))
+    assert (b.before.closed, b.after.replies) == (4, 2)
+    by_code = {f.code: (f.before, f.after) for f in b.findings}
+    assert sum(a for _b, a in by_code.values()) == b.after.reply_findings
+    assert by_code["buck_passing"] == (0, 1)
+    assert {f.label for f in b.findings if f.code == "buck_passing"} == {"Passing the buck"}

@@ -329,6 +329,36 @@ def l2_gain(*, user_ids: list[int], course_code: str) -> L2Result:
 
 
 @dataclass(frozen=True)
+class FindingRow:
+    code: str
+    label: str
+    before: int
+    after: int
+
+
+def reply_findings_by_code(*, user: User, start: dt.datetime, end: dt.datetime) -> dict[str, int]:
+    """How often each reply-coaching finding occurred in the person's replies sent in the window. One
+    person's replies over a few weeks are few: counted here rather than with per-vendor JSON SQL."""
+    from collections import Counter
+
+    from kesu.complaints.models import ComplaintEvent
+
+    counts: Counter[str] = Counter()
+    rows = (
+        ComplaintEvent.objects.filter(kind=ComplaintEvent.Kind.MESSAGE, actor=user, at__gte=start, at__lt=end)
+        .order_by("at", "id")
+        .values_list("data", flat=True)
+    )
+    for data in rows:
+        if not isinstance(data, dict) or not data.get("reply"):
+            continue
+        for f in (data.get("coaching") or {}).get("findings") or []:
+            if isinstance(f, dict) and f.get("code"):
+                counts[str(f["code"])] += 1
+    return dict(counts)
+
+
+@dataclass(frozen=True)
 class PersonBehaviour:
     person: User
     completed_on: dt.date
@@ -338,6 +368,7 @@ class PersonBehaviour:
     before: HandlerKpis
     after: HandlerKpis
     changes: list[KpiChange]
+    findings: list[FindingRow]
 
     @property
     def chart(self) -> dict:
@@ -355,6 +386,14 @@ def l3_person(
     after_w = _clip(pivot, pivot + dt.timedelta(weeks=weeks))
     before = handler_kpis(user_ids=[person.pk], start=before_w.start, end=before_w.end)[person.pk]
     after = handler_kpis(user_ids=[person.pk], start=after_w.start, end=after_w.end)[person.pk]
+    from kesu.complaints.triage import FINDING_LABELS
+
+    fb = reply_findings_by_code(user=person, start=before_w.start, end=before_w.end)
+    fa = reply_findings_by_code(user=person, start=after_w.start, end=after_w.end)
+    findings = [
+        FindingRow(code, str(FINDING_LABELS.get(code, code)), fb.get(code, 0), fa.get(code, 0))
+        for code in sorted(set(fb) | set(fa), key=lambda c: (-(fb.get(c, 0) + fa.get(c, 0)), c))
+    ]
     return PersonBehaviour(
         person,
         completed_on,
@@ -364,6 +403,7 @@ def l3_person(
         before,
         after,
         compare(before, after, min_base=min_base),
+        findings,
     )
 
 
