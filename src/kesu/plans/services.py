@@ -709,6 +709,21 @@ def plan_progress_refresh(user: User) -> int:
     return changed
 
 
+def plans_progress_refresh_all() -> int:
+    """``plan_progress_refresh`` for everyone with an active plan or open retraining (the daily job)."""
+    ids = set(
+        Plan.objects.filter(status__in=[Plan.Status.APPROVED, Plan.Status.IN_PROGRESS]).values_list(
+            "person_id", flat=True
+        )
+    )
+    ids |= set(
+        Retraining.objects.exclude(status=Retraining.Status.DONE)
+        .exclude(course_code="")
+        .values_list("person_id", flat=True)
+    )
+    return sum(plan_progress_refresh(u) for u in User.objects.filter(pk__in=ids).order_by("id"))
+
+
 # --------------------------------------------------------------------------------------------------
 # Retraining
 

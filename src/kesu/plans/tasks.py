@@ -8,9 +8,11 @@ from django_tasks import task
 
 @task()
 def retraining_daily() -> dict[str, int]:
-    """Desk-KPI triggers (escalations caused, low monthly satisfaction), then the overdue sweep."""
+    """Progress from completed courses, the desk-KPI triggers (escalations caused, low monthly
+    satisfaction), then the overdue sweep."""
     from kesu.plans import services
 
+    refreshed = services.plans_progress_refresh_all()
     assigned = services.retraining_from_desk()
     escalated = services.retraining_sweep_overdue()
-    return {"desk_retraining": len(assigned), "escalated": escalated}
+    return {"items_done": refreshed, "desk_retraining": len(assigned), "escalated": escalated}

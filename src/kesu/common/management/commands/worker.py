@@ -1,4 +1,5 @@
-"""`kesu worker`: the task worker plus the periodic jobs (SLA sweep).
+"""`kesu worker`: the task worker plus the periodic jobs (SLA sweep; once a day the academy's retraining
+triggers and overdue sweep, kesu.plans.tasks.retraining_daily).
 
 With the database backend it runs django-tasks-db's worker; with the Redis backend, RQ's worker. The
 scheduler thread enqueues the SLA sweep every KESU_SLA_SWEEP_INTERVAL seconds; on a multi-machine
@@ -18,13 +19,26 @@ log = logging.getLogger("kesu.worker")
 
 
 def _scheduler(stop: threading.Event, interval: int) -> None:
-    from kesu.complaints.tasks import sla_sweep
+    from django.utils import timezone
 
+    from kesu.complaints.tasks import sla_sweep
+    from kesu.plans.tasks import retraining_daily
+
+    daily_done_on = None
     while not stop.is_set():
         try:
             sla_sweep.enqueue()
         except Exception:  # keep scheduling: a transient database error must not stop the sweeps
             log.exception("could not enqueue the SLA sweep")
+        # Daily jobs: at start-up and after each local midnight (they are idempotent, so a restart that
+        # runs them again the same day changes nothing).
+        today = timezone.localdate()
+        if today != daily_done_on:
+            try:
+                retraining_daily.enqueue()
+                daily_done_on = today
+            except Exception:
+                log.exception("could not enqueue the daily retraining job")
         stop.wait(interval)
 
 
@@ -43,7 +57,7 @@ class Command(BaseCommand):
             threading.Thread(
                 target=_scheduler, args=(stop, opts["interval"]), daemon=True, name="kesu-scheduler"
             ).start()
-            self.stdout.write(f"Scheduler: SLA sweep every {opts['interval']} s")
+            self.stdout.write(f"Scheduler: SLA sweep every {opts['interval']} s, retraining checks daily")
         try:
             if settings.TASKS_BACKEND == "rq":
                 call_command("rqworker", *settings.TASK_QUEUES)
