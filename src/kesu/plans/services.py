@@ -228,7 +228,7 @@ def _method_of(raw: str) -> str:
 
 def _fmt_level(value: Decimal | None) -> str:
     if value is None:
-        return _("unassessed")
+        return "?"
     return f"{value.normalize():f}" if value == value.to_integral() else f"{value:f}"
 
 
@@ -249,7 +249,12 @@ def _drafts(needs: Needs, *, finder: CourseFinder | None, settings: AcademySetti
         values = {"item": name, "current": _fmt_level(row.current), "target": _fmt_level(row.required)}
         out.append(
             _Draft(
-                objective=_("Raise %(item)s from level %(current)s to %(target)s") % values,
+                objective=(
+                    _("Raise %(item)s from level %(current)s to %(target)s")
+                    if row.current is not None
+                    else _("Reach level %(target)s in %(item)s (not assessed yet)")
+                )
+                % values,
                 item_code=row.code,
                 item_name=name,
                 current=row.current,

@@ -1,0 +1,89 @@
+"""Fakes of the academy contracts the plans app reads (docs/academy.md): a PersonNeeds-shaped object and
+a ``courses_for_items``. They are injected into plan_generate or patched into kesu.plans.contracts."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import pytest
+
+from kesu.accounts.roles import Role
+from tests.conftest import make_user
+
+
+@dataclass
+class FakeNeed:
+    code: str
+    name: str
+    required: float
+    current: float | None
+    gap: float
+    priority: str
+
+
+@dataclass
+class FakeNeeds:
+    profile: str = "handler"
+    version: int = 3
+    items: list[FakeNeed] = field(default_factory=list)
+
+
+def needs(*rows) -> FakeNeeds:
+    return FakeNeeds(items=[FakeNeed(*r) for r in rows])
+
+
+# code, name, required, current, gap, priority
+STANDARD = needs(
+    ("know_law", "法律法规", 4, 3.5, 0.5, "low"),
+    ("att_empathy", "同理心", 4, 1.5, 2.5, "high"),
+    ("skill_communication", "沟通表达", 4, 2.8, 1.2, "medium"),
+    ("know_process", "投诉处理流程", 4, 4.2, 0, "none"),
+    ("skill_judgement", "判断能力", 4, 2.5, 1.5, "high"),
+)
+
+
+@dataclass
+class FakeCourse:
+    code: str
+    title: str
+    method: str
+
+
+CATALOGUE = {
+    "att_empathy": [FakeCourse("EMP-101", "共情沟通工作坊", "role_play"), FakeCourse("EMP-201", "情绪价值进阶", "lecture")],
+    "skill_judgement": [FakeCourse("JDG-101", "投诉定性与判断案例课", "case_study")],
+    "skill_communication": [FakeCourse("EMP-101", "共情沟通工作坊", "role_play"), FakeCourse("COM-110", "清晰表达在线课", "e_learning")],
+    "know_law": [FakeCourse("LAW-101", "消费者权益保护法要点", "e_learning")],
+}
+
+
+def courses_for_items(*, item_codes, track=None):
+    out = []
+    for code in item_codes:
+        for c in CATALOGUE.get(code, []):
+            if c not in out:
+                out.append(c)
+    return out
+
+
+START = dt.date(2026, 12, 1)
+END = dt.date(2027, 2, 28)
+
+
+@pytest.fixture
+def trainer(db):
+    return make_user("trainer1", Role.TRAINER, None, display_name="董文清")
+
+
+@pytest.fixture
+def generate(trainer):
+    from kesu.plans import services
+
+    def run(person, *, by=None, rows=STANDARD, start=START, end=END):
+        return services.plan_generate(
+            user=person, by=by or trainer, period_start=start, period_end=end, needs=rows,
+            course_finder=courses_for_items,
+        )
+
+    return run
