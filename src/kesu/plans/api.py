@@ -238,7 +238,7 @@ def retraining_list(request: HttpRequest, status: str = "open"):
     return RetrainingListOut(items=[RetrainingOut.of(r) for r in qs[:500]])
 
 
-@router.get("/{plan_id}", response={200: PlanOut, **ERRORS}, summary="One training plan")
+@router.get("/{int:plan_id}", response={200: PlanOut, **ERRORS}, summary="One training plan")
 def plan_detail(request: HttpRequest, plan_id: int):
     return PlanOut.full(selectors.plan_get(user=_user(request), plan_id=plan_id))
 
@@ -263,7 +263,7 @@ def plan_generate(request: HttpRequest, data: GenerateIn):
 
 
 @router.post(
-    "/{plan_id}/approve", response={200: PlanOut, **ERRORS}, summary="Approve a draft plan (trainers)"
+    "/{int:plan_id}/approve", response={200: PlanOut, **ERRORS}, summary="Approve a draft plan (trainers)"
 )
 def plan_approve(request: HttpRequest, plan_id: int, data: VersionIn):
     user = _user(request)
@@ -273,7 +273,7 @@ def plan_approve(request: HttpRequest, plan_id: int, data: VersionIn):
 
 
 @router.post(
-    "/items/{item_id}/progress",
+    "/items/{int:item_id}/progress",
     response={200: PlanOut, **ERRORS},
     summary="Record progress on a plan item (the learner, or a trainer)",
 )
