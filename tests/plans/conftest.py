@@ -51,9 +51,15 @@ class FakeCourse:
 
 
 CATALOGUE = {
-    "att_empathy": [FakeCourse("EMP-101", "共情沟通工作坊", "role_play"), FakeCourse("EMP-201", "情绪价值进阶", "lecture")],
+    "att_empathy": [
+        FakeCourse("EMP-101", "共情沟通工作坊", "role_play"),
+        FakeCourse("EMP-201", "情绪价值进阶", "lecture"),
+    ],
     "skill_judgement": [FakeCourse("JDG-101", "投诉定性与判断案例课", "case_study")],
-    "skill_communication": [FakeCourse("EMP-101", "共情沟通工作坊", "role_play"), FakeCourse("COM-110", "清晰表达在线课", "e_learning")],
+    "skill_communication": [
+        FakeCourse("EMP-101", "共情沟通工作坊", "role_play"),
+        FakeCourse("COM-110", "清晰表达在线课", "e_learning"),
+    ],
     "know_law": [FakeCourse("LAW-101", "消费者权益保护法要点", "e_learning")],
 }
 
@@ -82,8 +88,22 @@ def generate(trainer):
 
     def run(person, *, by=None, rows=STANDARD, start=START, end=END):
         return services.plan_generate(
-            user=person, by=by or trainer, period_start=start, period_end=end, needs=rows,
+            user=person,
+            by=by or trainer,
+            period_start=start,
+            period_end=end,
+            needs=rows,
             course_finder=courses_for_items,
         )
 
     return run
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Texts the services store (objectives, reasons) are written in the active language: the default
+    zh-Hans here, whatever an earlier test client request left active in this thread."""
+    from django.utils import translation
+
+    with translation.override("zh-hans"):
+        yield

@@ -22,7 +22,9 @@ def fake_contracts(monkeypatch):
 
 
 def _generate(api, person="handler1"):
-    return api.post("/plans/generate", {"person": person, "period_start": "2026-12-01", "period_end": "2027-02-28"})
+    return api.post(
+        "/plans/generate", {"person": person, "period_start": "2026-12-01", "period_end": "2027-02-28"}
+    )
 
 
 def test_trainer_generates_and_approves_learner_records_progress(fake_contracts, handler, trainer):
@@ -31,9 +33,18 @@ def test_trainer_generates_and_approves_learner_records_progress(fake_contracts,
     r = _generate(t)
     assert r.status_code == 201, r.content
     plan = r.json()
-    assert (plan["status"], plan["version"], plan["person"]["username"], plan["model_version"]) == ("draft", 1, "handler1", 3)
+    assert (plan["status"], plan["version"], plan["person"]["username"], plan["model_version"]) == (
+        "draft",
+        1,
+        "handler1",
+        3,
+    )
     assert [i["item_code"] for i in plan["items"]] == [
-        "att_empathy", "att_empathy", "skill_judgement", "skill_communication", "know_law"
+        "att_empathy",
+        "att_empathy",
+        "skill_judgement",
+        "skill_communication",
+        "know_law",
     ]
     assert h.get("/plans/mine").json() == {"plan": None}  # a draft is not the learner's yet
     assert h.get(f"/plans/{plan['id']}").status_code == 404
@@ -45,9 +56,16 @@ def test_trainer_generates_and_approves_learner_records_progress(fake_contracts,
     mine = h.get("/plans/mine").json()["plan"]
     assert (mine["id"], mine["items_total"], mine["items_done"]) == (plan["id"], 5, 0)
     item = mine["items"][0]["id"]
-    r = h.post(f"/plans/items/{item}/progress", {"status": "done", "note": "已完成工作坊", "version": mine["version"]})
+    r = h.post(
+        f"/plans/items/{item}/progress",
+        {"status": "done", "note": "已完成工作坊", "version": mine["version"]},
+    )
     assert r.status_code == 200
-    assert (r.json()["status"], r.json()["items_done"], r.json()["items"][0]["progress_note"]) == ("in_progress", 1, "已完成工作坊")
+    assert (r.json()["status"], r.json()["items_done"], r.json()["items"][0]["progress_note"]) == (
+        "in_progress",
+        1,
+        "已完成工作坊",
+    )
 
     listed = t.get("/plans/").json()
     assert (listed["count"], listed["items"][0]["id"], listed["items"][0]["items_done"]) == (1, plan["id"], 1)
@@ -96,10 +114,18 @@ def test_generate_validation(fake_contracts, handler, trainer):
 
 def test_my_retraining(handler, senior, trainer):
     services.retraining_assign(
-        user=handler, reason="情景模拟考核未通过", kind="roleplay_failed", item_codes=["att_empathy"], source_ref="rp:1"
+        user=handler,
+        reason="情景模拟考核未通过",
+        kind="roleplay_failed",
+        item_codes=["att_empathy"],
+        source_ref="rp:1",
     )
     mine = ApiClient(handler).get("/plans/retraining/mine").json()["items"]
-    assert [(r["kind"], r["status"], r["source_ref"]) for r in mine] == [("roleplay_failed", "assigned", "rp:1")]
+    assert [(r["kind"], r["status"], r["source_ref"]) for r in mine] == [
+        ("roleplay_failed", "assigned", "rp:1")
+    ]
     assert ApiClient(senior).get("/plans/retraining/mine").json()["items"] == []
-    assert [r["person"]["username"] for r in ApiClient(trainer).get("/plans/retraining").json()["items"]] == ["handler1"]
+    assert [r["person"]["username"] for r in ApiClient(trainer).get("/plans/retraining").json()["items"]] == [
+        "handler1"
+    ]
     assert ApiClient(handler).get("/plans/retraining").status_code == 403

@@ -31,15 +31,42 @@ def test_items_by_priority_with_courses_deadlines_and_mentoring(generate, handle
     assert _rows(plan) == [
         ("att_empathy", "role_play", "EMP-101", Decimal("1.5"), Decimal("4.0"), START, dt.date(2026, 12, 23)),
         ("att_empathy", "mentoring", "", Decimal("1.5"), Decimal("4.0"), START, END),
-        ("skill_judgement", "case_study", "JDG-101", Decimal("2.5"), Decimal("4.0"), dt.date(2026, 12, 23), dt.date(2027, 1, 14)),
+        (
+            "skill_judgement",
+            "case_study",
+            "JDG-101",
+            Decimal("2.5"),
+            Decimal("4.0"),
+            dt.date(2026, 12, 23),
+            dt.date(2027, 1, 14),
+        ),
         # EMP-101 is already in the plan: the next best course
-        ("skill_communication", "e_learning", "COM-110", Decimal("2.8"), Decimal("4.0"), dt.date(2027, 1, 14), dt.date(2027, 2, 6)),
+        (
+            "skill_communication",
+            "e_learning",
+            "COM-110",
+            Decimal("2.8"),
+            Decimal("4.0"),
+            dt.date(2027, 1, 14),
+            dt.date(2027, 2, 6),
+        ),
         ("know_law", "e_learning", "LAW-101", Decimal("3.5"), Decimal("4.0"), dt.date(2027, 2, 6), END),
     ]
     first = plan.items.order_by("position").first()
     assert first.objective == "将同理心从 1.5 级提升到 4 级"
-    assert (first.course_title, first.item_name, first.assessment, first.trainer) == ("共情沟通工作坊", "同理心", "scenario", trainer)
-    assert [i.place for i in plan.items.order_by("position")] == ["培训室", "岗位现场带教", "培训室", "线上", "线上"]
+    assert (first.course_title, first.item_name, first.assessment, first.trainer) == (
+        "共情沟通工作坊",
+        "同理心",
+        "scenario",
+        trainer,
+    )
+    assert [i.place for i in plan.items.order_by("position")] == [
+        "培训室",
+        "岗位现场带教",
+        "培训室",
+        "线上",
+        "线上",
+    ]
     assert all(START <= i.deadline <= END for i in plan.items.all())
     assert list(PlanEvent.objects.filter(plan=plan).values_list("kind", flat=True)) == ["generated"]
 
@@ -66,14 +93,23 @@ def test_item_count_is_capped_by_the_settings(generate, handler):
     AcademySettings.objects.update_or_create(pk=1, defaults={"plan_max_items": 2})
     plan = generate(handler)
 
-    assert [i.item_code for i in plan.items.order_by("position")] == ["att_empathy", "att_empathy", "skill_judgement"]
+    assert [i.item_code for i in plan.items.order_by("position")] == [
+        "att_empathy",
+        "att_empathy",
+        "skill_judgement",
+    ]
 
 
 def test_unassessed_item_and_no_course(generate, handler):
     plan = generate(handler, rows=needs(("know_crisis", "危机与舆情管理", 3, None, 3, "high")))
 
     item = plan.items.get()
-    assert (item.current_level, item.target_level, item.course_code, item.method) == (None, Decimal("3.0"), "", "case_study")
+    assert (item.current_level, item.target_level, item.course_code, item.method) == (
+        None,
+        Decimal("3.0"),
+        "",
+        "case_study",
+    )
     assert item.objective == "危机与舆情管理达到 3 级（尚未评估）"
     # a knowledge gap gets no mentoring however large
     assert plan.items.count() == 1

@@ -50,7 +50,10 @@ def test_trainer_edits_a_draft(generate, handler, trainer):
 
     services.plan_item_update(item_id=first.pk, by=trainer, data=_input(), expected_version=1)
     added = services.plan_item_add(
-        plan_id=plan.pk, by=trainer, data=_input(objective="模拟演练：群体投诉现场", method="simulation"), expected_version=2
+        plan_id=plan.pk,
+        by=trainer,
+        data=_input(objective="模拟演练：群体投诉现场", method="simulation"),
+        expected_version=2,
     )
     last = plan.items.order_by("position").last()
     services.plan_item_remove(item_id=plan.items.order_by("position")[1].pk, by=trainer, expected_version=3)
@@ -59,16 +62,33 @@ def test_trainer_edits_a_draft(generate, handler, trainer):
     first.refresh_from_db()
     assert plan.version == 4
     assert (first.objective, first.item_code, first.current_level, first.target_level, first.place) == (
-        "每周复盘两个真实投诉案例", "skill_judgement", Decimal("2.5"), Decimal("4.0"), "三楼培训室"
+        "每周复盘两个真实投诉案例",
+        "skill_judgement",
+        Decimal("2.5"),
+        Decimal("4.0"),
+        "三楼培训室",
     )
     assert last == added and added.position == 5
     assert plan.items.count() == 5  # one added, one deleted (a draft's item is deleted)
     assert list(PlanEvent.objects.filter(plan=plan).values_list("kind", flat=True)) == [
-        "generated", "item_changed", "item_added", "item_removed"
+        "generated",
+        "item_changed",
+        "item_added",
+        "item_removed",
     ]
     assert PlanEvent.objects.filter(plan=plan, kind="item_changed").get().data["fields"] == [
-        "objective", "item_code", "item_name", "current_level", "course_code", "course_title",
-        "method", "planned_start", "deadline", "place", "trainer", "assessment",
+        "objective",
+        "item_code",
+        "item_name",
+        "current_level",
+        "course_code",
+        "course_title",
+        "method",
+        "planned_start",
+        "deadline",
+        "place",
+        "trainer",
+        "assessment",
     ]  # the target level stays 4
 
 
@@ -79,7 +99,9 @@ def test_stale_version_is_refused_and_nothing_changes(generate, handler, trainer
     before = _snapshot(plan)
 
     with pytest.raises(ConcurrentEdit):
-        services.plan_item_update(item_id=item.pk, by=trainer, data=_input(objective="旧页面上的修改"), expected_version=1)
+        services.plan_item_update(
+            item_id=item.pk, by=trainer, data=_input(objective="旧页面上的修改"), expected_version=1
+        )
     with pytest.raises(ConcurrentEdit):
         services.plan_approve(plan_id=plan.pk, by=trainer, expected_version=1)
     with pytest.raises(ConcurrentEdit):
@@ -133,7 +155,10 @@ def test_approval_notifies_the_person_and_their_supervisor(generate, handler, su
     assert (plan.status, plan.approved_by, plan.version) == (Plan.Status.APPROVED, trainer, 2)
     assert plan.approved_at == dt.datetime(2026, 11, 30, 9, 0, tzinfo=dt.UTC)
     rows = {(n.user.username, n.kind, n.link) for n in Notification.objects.all()}
-    assert rows == {("handler1", "plan_approved", "/academy/plans/"), ("super1", "plan_approved", f"/academy/plans/{plan.pk}/")}
+    assert rows == {
+        ("handler1", "plan_approved", "/academy/plans/"),
+        ("super1", "plan_approved", f"/academy/plans/{plan.pk}/"),
+    }
     assert other_team_supervisor.notifications.count() == 0
 
     with pytest.raises(TransitionRefused):
@@ -162,11 +187,18 @@ def test_approving_a_new_plan_supersedes_the_old_one(generate, handler, trainer)
 
 
 def test_learner_records_progress_until_the_plan_is_completed(generate, handler, trainer):
-    plan = generate(handler, rows=needs(("know_law", "法律法规", 4, 3, 1, "medium"), ("skill_learning", "学习能力", 4, 3, 1, "low")))
+    plan = generate(
+        handler,
+        rows=needs(
+            ("know_law", "法律法规", 4, 3, 1, "medium"), ("skill_learning", "学习能力", 4, 3, 1, "low")
+        ),
+    )
     services.plan_approve(plan_id=plan.pk, by=trainer)
     first, second = plan.items.order_by("position")
 
-    services.plan_item_progress(item_id=first.pk, by=handler, status="in_progress", note="已学完前两章", expected_version=2)
+    services.plan_item_progress(
+        item_id=first.pk, by=handler, status="in_progress", note="已学完前两章", expected_version=2
+    )
     plan.refresh_from_db()
     assert (plan.status, plan.version) == (Plan.Status.IN_PROGRESS, 3)
 
@@ -196,7 +228,12 @@ def test_progress_only_on_ones_own_active_plan(generate, handler, senior, traine
 
 
 def test_progress_from_completed_courses(monkeypatch, generate, handler, trainer):
-    plan = generate(handler, rows=needs(("know_law", "法律法规", 4, 3, 1, "medium"), ("skill_judgement", "判断能力", 4, 3, 1, "low")))
+    plan = generate(
+        handler,
+        rows=needs(
+            ("know_law", "法律法规", 4, 3, 1, "medium"), ("skill_judgement", "判断能力", 4, 3, 1, "low")
+        ),
+    )
     services.plan_approve(plan_id=plan.pk, by=trainer)
     monkeypatch.setattr(contracts, "completed_courses", lambda user: {"LAW-101": None})
 
@@ -205,7 +242,8 @@ def test_progress_from_completed_courses(monkeypatch, generate, handler, trainer
 
     plan.refresh_from_db()
     assert [(i.course_code, i.status) for i in plan.items.order_by("position")] == [
-        ("LAW-101", "done"), ("JDG-101", "todo")
+        ("LAW-101", "done"),
+        ("JDG-101", "todo"),
     ]
     assert plan.status == Plan.Status.IN_PROGRESS
 
@@ -215,7 +253,13 @@ def test_a_plan_is_unchanged_when_the_competency_model_changes(monkeypatch, gene
     services.plan_approve(plan_id=plan.pk, by=trainer)
     before = list(
         plan.items.order_by("position").values_list(
-            "objective", "item_code", "item_name", "current_level", "target_level", "course_code", "course_title"
+            "objective",
+            "item_code",
+            "item_name",
+            "current_level",
+            "target_level",
+            "course_code",
+            "course_title",
         )
     )
 
@@ -228,11 +272,20 @@ def test_a_plan_is_unchanged_when_the_competency_model_changes(monkeypatch, gene
 
     plan.refresh_from_db()
     assert plan.model_version == 3
-    assert list(
-        plan.items.order_by("position").values_list(
-            "objective", "item_code", "item_name", "current_level", "target_level", "course_code", "course_title"
+    assert (
+        list(
+            plan.items.order_by("position").values_list(
+                "objective",
+                "item_code",
+                "item_name",
+                "current_level",
+                "target_level",
+                "course_code",
+                "course_title",
+            )
         )
-    ) == before
+        == before
+    )
     assert before[0][2:5] == ("同理心", Decimal("1.5"), Decimal("4.0"))
     # still editable and approvable against its own frozen values
     item = plan.items.order_by("position").first()
@@ -251,7 +304,9 @@ def test_cancel(generate, handler, trainer):
     plan = generate(handler)
     services.plan_cancel(plan_id=plan.pk, by=trainer, reason="人员调岗")
     plan.refresh_from_db()
-    assert plan.status == Plan.Status.CANCELLED
+    assert (plan.status, plan.period_start) == (Plan.Status.CANCELLED, START)
+    assert PlanEvent.objects.filter(plan=plan, kind="status").get().message == "已取消: 人员调岗"
+    before = _snapshot(plan)
     with pytest.raises(TransitionRefused):
         services.plan_item_add(plan_id=plan.pk, by=trainer, data=_input())
-    assert START == plan.period_start
+    assert _snapshot(plan) == before

@@ -40,7 +40,11 @@ def _notified():
 
 def test_assign_is_idempotent_and_notifies_once(monkeypatch, handler, trainer, admin_user):
     monkeypatch.setattr(
-        contracts, "courses_for_items", lambda codes, finder=None: [contracts.course_row(FakeCourse("PRC-101", "投诉闭环流程精讲", "lecture"))]
+        contracts,
+        "courses_for_items",
+        lambda codes, finder=None: [
+            contracts.course_row(FakeCourse("PRC-101", "投诉闭环流程精讲", "lecture"))
+        ],
     )
     with clock.frozen_at(NOV_20):
         first = _assign(handler)
@@ -49,7 +53,10 @@ def test_assign_is_idempotent_and_notifies_once(monkeypatch, handler, trainer, a
     assert again.pk == first.pk
     assert Retraining.objects.count() == 1
     assert (first.status, first.due_on, first.course_code, first.course_title) == (
-        "assigned", dt.date(2026, 12, 4), "PRC-101", "投诉闭环流程精讲"
+        "assigned",
+        dt.date(2026, 12, 4),
+        "PRC-101",
+        "投诉闭环流程精讲",
     )
     assert first.reason == "投诉处理流程考试未通过（52分，及格线60分）"
     # the person and the trainers (not the administrator while there is a trainer), once
@@ -115,7 +122,11 @@ def test_overdue_retraining_is_escalated_to_the_supervisor_once(handler, supervi
     assert r.status == "escalated"
     assert r.overdue_at == r.escalated_at == dt.datetime(2026, 11, 26, 1, 0, tzinfo=dt.UTC)
     assert _notified() == [("super1", "retraining_overdue", "/academy/plans/retraining/all/")]
-    assert list(PlanEvent.objects.filter(retraining=r).values_list("kind", flat=True)) == ["assigned", "overdue", "escalated"]
+    assert list(PlanEvent.objects.filter(retraining=r).values_list("kind", flat=True)) == [
+        "assigned",
+        "overdue",
+        "escalated",
+    ]
 
 
 def test_overdue_without_a_supervisor_goes_to_the_trainers(liaison, trainer):
@@ -154,7 +165,11 @@ def test_escalation_caused_by_the_assignee(handler, trainer):
         services.retraining_from_desk()
 
     r = Retraining.objects.get()
-    assert (r.person, r.kind, r.source_ref) == (handler, "escalation_caused", f"desk-esc:{handler.pk}:2026-11-20")
+    assert (r.person, r.kind, r.source_ref) == (
+        handler,
+        "escalation_caused",
+        f"desk-esc:{handler.pk}:2026-11-20",
+    )
     assert r.item_codes == ["know_process", "skill_judgement", "skill_adaptability"]
     assert c.number in r.reason
     assert r.due_on == dt.date(2026, 12, 4)

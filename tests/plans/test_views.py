@@ -36,7 +36,9 @@ def test_generate_edit_approve_through_the_pages(fake_contracts, handler, superv
     page = t.get(f"/academy/plans/generate/{handler.pk}/")
     assert page.status_code == 200
     assert "同理心".encode() in page.content
-    r = t.post(f"/academy/plans/generate/{handler.pk}/", {"period_start": "2026-12-01", "period_end": "2027-02-28"})
+    r = t.post(
+        f"/academy/plans/generate/{handler.pk}/", {"period_start": "2026-12-01", "period_end": "2027-02-28"}
+    )
     plan = Plan.objects.get()
     assert r.status_code == 302 and r["Location"] == f"/academy/plans/{plan.pk}/"
 
@@ -44,14 +46,27 @@ def test_generate_edit_approve_through_the_pages(fake_contracts, handler, superv
     form = t.get(f"/academy/plans/items/{item.pk}/edit/")
     assert form.status_code == 200
     data = {
-        "version": 1, "objective": "共情表达：每天练习三句安抚话术", "item_code": "att_empathy", "current_level": "1.5",
-        "target_level": "4", "course_code": "EMP-101", "course_title": "共情沟通工作坊", "method": "role_play",
-        "planned_start": "2026-12-01", "deadline": "2026-12-20", "place": "二楼培训室", "trainer": str(trainer.pk),
+        "version": 1,
+        "objective": "共情表达：每天练习三句安抚话术",
+        "item_code": "att_empathy",
+        "current_level": "1.5",
+        "target_level": "4",
+        "course_code": "EMP-101",
+        "course_title": "共情沟通工作坊",
+        "method": "role_play",
+        "planned_start": "2026-12-01",
+        "deadline": "2026-12-20",
+        "place": "二楼培训室",
+        "trainer": str(trainer.pk),
         "assessment": "scenario",
     }
     assert t.post(f"/academy/plans/items/{item.pk}/edit/", data).status_code == 302
     item.refresh_from_db()
-    assert (item.objective, item.deadline.isoformat(), item.place) == ("共情表达：每天练习三句安抚话术", "2026-12-20", "二楼培训室")
+    assert (item.objective, item.deadline.isoformat(), item.place) == (
+        "共情表达：每天练习三句安抚话术",
+        "2026-12-20",
+        "二楼培训室",
+    )
 
     # a stale form is shown again with the error, nothing saved
     stale = t.post(f"/academy/plans/items/{item.pk}/edit/", {**data, "objective": "过期页面的修改"})
@@ -61,11 +76,16 @@ def test_generate_edit_approve_through_the_pages(fake_contracts, handler, superv
     assert item.objective == "共情表达：每天练习三句安抚话术"
 
     # bad input: the form comes back with the error and the typed values
-    bad = t.post(f"/academy/plans/items/{item.pk}/edit/", {**data, "version": 2, "deadline": "", "objective": "新的目标"})
+    bad = t.post(
+        f"/academy/plans/items/{item.pk}/edit/",
+        {**data, "version": 2, "deadline": "", "objective": "新的目标"},
+    )
     assert bad.status_code == 200 and "新的目标".encode() in bad.content
     assert Plan.objects.get().version == 2
 
-    assert client_for(supervisor).post(f"/academy/plans/{plan.pk}/approve/", {"version": 2}).status_code == 302
+    assert (
+        client_for(supervisor).post(f"/academy/plans/{plan.pk}/approve/", {"version": 2}).status_code == 302
+    )
     assert Plan.objects.get().status == "draft"
     assert t.post(f"/academy/plans/{plan.pk}/approve/", {"version": 2}).status_code == 302
     assert Plan.objects.get().status == "approved"
@@ -75,7 +95,8 @@ def test_generate_edit_approve_through_the_pages(fake_contracts, handler, superv
     assert "共情表达：每天练习三句安抚话术".encode() in mine.content
     prefix = f"i{item.pk}"
     r = client_for(handler).post(
-        f"/academy/plans/items/{item.pk}/progress/", {f"{prefix}-version": 3, f"{prefix}-status": "in_progress", f"{prefix}-note": "已报名"}
+        f"/academy/plans/items/{item.pk}/progress/",
+        {f"{prefix}-version": 3, f"{prefix}-status": "in_progress", f"{prefix}-note": "已报名"},
     )
     assert r.status_code == 302 and r["Location"] == "/academy/plans/"
     item.refresh_from_db()
@@ -93,7 +114,9 @@ def test_pages_check_caps(fake_contracts, handler, supervisor, auditor, trainer)
     assert client_for(auditor).get("/academy/plans/").status_code == 403  # no learning account
     assert client_for(auditor).get("/academy/plans/manage/").status_code == 200  # reads everything
     assert Client().get("/academy/plans/").status_code == 302  # login first
-    r = client_for(supervisor).post(f"/academy/plans/generate/{handler.pk}/", {"period_start": "2026-12-01", "period_end": "2027-02-28"})
+    r = client_for(supervisor).post(
+        f"/academy/plans/generate/{handler.pk}/", {"period_start": "2026-12-01", "period_end": "2027-02-28"}
+    )
     assert r.status_code == 403
     assert Plan.objects.count() == 0
 
@@ -105,7 +128,13 @@ def test_menu_entries(handler, trainer):
 
 
 def test_retraining_pages(handler, supervisor, trainer):
-    r = retraining_assign(user=handler, reason="考试未通过", kind="exam_failed", item_codes=["know_law"], source_ref="exam-attempt:7")
+    r = retraining_assign(
+        user=handler,
+        reason="考试未通过",
+        kind="exam_failed",
+        item_codes=["know_law"],
+        source_ref="exam-attempt:7",
+    )
     assert "考试未通过".encode() in client_for(handler).get("/academy/plans/retraining/").content
     assert "考试未通过".encode() in client_for(supervisor).get("/academy/plans/retraining/all/").content
     assert client_for(handler).get("/academy/plans/retraining/all/").status_code == 403

@@ -10,8 +10,18 @@ from django_tasks import task
 def retraining_daily() -> dict[str, int]:
     """Progress from completed courses, the desk-KPI triggers (escalations caused, low monthly
     satisfaction), then the overdue sweep."""
+    from django.conf import settings
+    from django.utils import translation
+
     from kesu.plans import services
 
+    # The texts stored for people (reasons, notifications) are in the organisation's language, not in
+    # whatever the worker process happens to have active.
+    with translation.override(settings.LANGUAGE_CODE):
+        return _daily(services)
+
+
+def _daily(services) -> dict[str, int]:
     refreshed = services.plans_progress_refresh_all()
     assigned = services.retraining_from_desk()
     escalated = services.retraining_sweep_overdue()

@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from kesu.accounts.models import Department, User
@@ -21,6 +22,12 @@ from kesu.plans.forms import GenerateForm, ItemForm, ProgressForm, default_perio
 from kesu.plans.models import Plan, PlanItem, Retraining
 
 PAGE_SIZE = 25
+PRIORITY_LABELS = {
+    "high": _lazy("High"),
+    "medium": _lazy("Medium"),
+    "low": _lazy("Low"),
+    "none": _lazy("None"),
+}
 
 
 def _need(user, cap: str) -> None:
@@ -169,7 +176,7 @@ def generate(request, user_id: int):
             "person": person,
             "form": form,
             "needs": needs,
-            "gaps": gaps,
+            "gaps": [(g, PRIORITY_LABELS.get(g.priority, g.priority)) for g in gaps],
             "open_plans": selectors.plans_visible(user=request.user, person_id=person.pk).filter(
                 status__in=[Plan.Status.DRAFT, Plan.Status.APPROVED, Plan.Status.IN_PROGRESS]
             ),
