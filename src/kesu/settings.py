@@ -154,6 +154,7 @@ elif TASKS_BACKEND == "immediate":
 else:
     raise ImproperlyConfigured("KESU_TASKS_BACKEND must be one of: database, rq, immediate.")
 SLA_SWEEP_INTERVAL_SECONDS = env.int("KESU_SLA_SWEEP_INTERVAL", default=60)
+DAILY_JOBS_HOUR = env.int("KESU_DAILY_JOBS_HOUR", default=2)  # local hour for the daily academy jobs
 
 # E-mail: written to files under var/mail by default; KESU_EMAIL_URL=smtp://user:pass@host:587 for real mail.
 _email = env.email_url("KESU_EMAIL_URL", default="filemail://")

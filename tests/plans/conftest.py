@@ -4,33 +4,38 @@ a ``courses_for_items``. They are injected into plan_generate or patched into ke
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import pytest
 
 from kesu.accounts.roles import Role
+from kesu.plans.contracts import dimension_of
 from tests.conftest import make_user
 
 
-@dataclass
-class FakeNeed:
-    code: str
-    name: str
-    required: float
-    current: float | None
-    gap: float
-    priority: str
+def needs(*rows, model_number=3, profile="handler"):
+    """A real ``PersonNeeds`` of the competency app, from (code, name, required, current, gap, priority)."""
+    from kesu.competency.selectors import ItemGap, PersonNeeds, ProfileInfo
 
-
-@dataclass
-class FakeNeeds:
-    profile: str = "handler"
-    version: int = 3
-    items: list[FakeNeed] = field(default_factory=list)
-
-
-def needs(*rows) -> FakeNeeds:
-    return FakeNeeds(items=[FakeNeed(*r) for r in rows])
+    items = tuple(
+        ItemGap(
+            item_code=code,
+            name=name,
+            dimension=dimension_of(code),
+            required=required,
+            current=current,
+            gap=gap,
+            priority=priority,
+            evidence_count=0 if current is None else 3,
+        )
+        for code, name, required, current, gap, priority in rows
+    )
+    return PersonNeeds(
+        user_id=0,
+        profile=ProfileInfo(profile, "处理专员", "senior_handler"),
+        model_number=model_number,
+        items=items,
+    )
 
 
 # code, name, required, current, gap, priority

@@ -101,18 +101,23 @@ def test_item_count_is_capped_by_the_settings(generate, handler):
 
 
 def test_unassessed_item_and_no_course(generate, handler):
-    plan = generate(handler, rows=needs(("know_crisis", "危机与舆情管理", 3, None, 3, "high")))
+    plan = generate(
+        handler,
+        rows=needs(
+            ("know_crisis", "危机与舆情管理", 4, 1.0, 3.0, "high"),
+            ("att_patience", "耐心", 4, None, None, "unknown"),
+        ),
+    )
 
-    item = plan.items.get()
+    item = plan.items.get()  # the unassessed item is to be assessed first, not trained
     assert (item.current_level, item.target_level, item.course_code, item.method) == (
-        None,
-        Decimal("3.0"),
+        Decimal("1.0"),
+        Decimal("4.0"),
         "",
         "case_study",
     )
-    assert item.objective == "危机与舆情管理达到 3 级（尚未评估）"
+    assert item.objective == "将危机与舆情管理从 1 级提升到 4 级"
     # a knowledge gap gets no mentoring however large
-    assert plan.items.count() == 1
 
 
 def test_only_trainers_generate(generate, handler, supervisor):

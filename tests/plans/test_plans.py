@@ -265,8 +265,7 @@ def test_a_plan_is_unchanged_when_the_competency_model_changes(monkeypatch, gene
 
     # model version 4 renames the item, raises the required level; the catalogue renames the course
     monkeypatch.setattr(contracts, "item_labels", lambda: {"att_empathy": "共情能力（新版）"})
-    later = needs(("att_empathy", "共情能力（新版）", 5, 3, 2, "high"))
-    later.version = 4
+    later = needs(("att_empathy", "共情能力（新版）", 5, 3, 2, "high"), model_number=4)
     monkeypatch.setattr(contracts, "person_needs", lambda user: contracts.needs_from(later))
     services.plans_progress_refresh_all()
 

@@ -31,13 +31,14 @@ def test_generate_edit_approve_through_the_pages(fake_contracts, handler, superv
     t = client_for(trainer)
     people = t.get("/academy/plans/manage/?tab=people")
     assert people.status_code == 200
-    assert f"/academy/plans/generate/{handler.pk}/".encode() in people.content
+    assert f"/academy/plans/generate/{handler.username}/".encode() in people.content
 
-    page = t.get(f"/academy/plans/generate/{handler.pk}/")
+    page = t.get(f"/academy/plans/generate/{handler.username}/")
     assert page.status_code == 200
     assert "同理心".encode() in page.content
     r = t.post(
-        f"/academy/plans/generate/{handler.pk}/", {"period_start": "2026-12-01", "period_end": "2027-02-28"}
+        f"/academy/plans/generate/{handler.username}/",
+        {"period_start": "2026-12-01", "period_end": "2027-02-28"},
     )
     plan = Plan.objects.get()
     assert r.status_code == 302 and r["Location"] == f"/academy/plans/{plan.pk}/"
@@ -109,13 +110,14 @@ def test_generate_edit_approve_through_the_pages(fake_contracts, handler, superv
 def test_pages_check_caps(fake_contracts, handler, supervisor, auditor, trainer):
     h = client_for(handler)
     assert h.get("/academy/plans/manage/").status_code == 403
-    assert h.get(f"/academy/plans/generate/{handler.pk}/").status_code == 403
-    assert client_for(supervisor).get(f"/academy/plans/generate/{handler.pk}/").status_code == 403
+    assert h.get(f"/academy/plans/generate/{handler.username}/").status_code == 403
+    assert client_for(supervisor).get(f"/academy/plans/generate/{handler.username}/").status_code == 403
     assert client_for(auditor).get("/academy/plans/").status_code == 403  # no learning account
     assert client_for(auditor).get("/academy/plans/manage/").status_code == 200  # reads everything
     assert Client().get("/academy/plans/").status_code == 302  # login first
     r = client_for(supervisor).post(
-        f"/academy/plans/generate/{handler.pk}/", {"period_start": "2026-12-01", "period_end": "2027-02-28"}
+        f"/academy/plans/generate/{handler.username}/",
+        {"period_start": "2026-12-01", "period_end": "2027-02-28"},
     )
     assert r.status_code == 403
     assert Plan.objects.count() == 0

@@ -15,3 +15,6 @@ class PlansConfig(AppConfig):
         (_("Training plan management"), "plans:manage", Cap.TRAIN_MANAGE),
         (_("Retraining"), "plans:retraining", Cap.LEARN),
     ]
+    # Run once a day by `kesu worker`: progress from completed courses, the desk-KPI retraining
+    # triggers and the overdue-retraining sweep (all idempotent).
+    kesu_daily_tasks: list[str] = ["kesu.plans.tasks.retraining_daily"]

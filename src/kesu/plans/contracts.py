@@ -1,7 +1,7 @@
 """What plans reads from the other academy apps, through the functions fixed in docs/academy.md only.
 
-``person_needs`` (competency), ``courses_for_items`` and ``completed_courses`` (training) are turned
-into the plain rows below, so the generator and its tests depend on this module and not on the other
+``person_needs`` and ``item_labels`` (competency), ``courses_for_items`` and ``completed_courses``
+(training) are turned into the plain rows below, so the generator and its tests depend on this module and not on the other
 apps' classes. An app that is not installed yet (or a function it does not offer yet) reads as "no
 data": no needs, no courses, nothing completed — never as an error on a plans page.
 """
@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-PRIORITY_ORDER = {"high": 0, "medium": 1, "low": 2, "none": 3}
+PRIORITY_ORDER = {"high": 0, "medium": 1, "low": 2, "unknown": 3, "none": 4}
 
 
 @dataclass(frozen=True)
@@ -25,11 +25,12 @@ class NeedRow:
     required: Decimal | None
     current: Decimal | None
     gap: Decimal
-    priority: str  # high / medium / low / none
+    priority: str  # high / medium / low / unknown / none
+    dim: str = ""
 
     @property
     def dimension(self) -> str:
-        return dimension_of(self.code)
+        return self.dim or dimension_of(self.code)
 
 
 @dataclass(frozen=True)
@@ -79,40 +80,26 @@ def _level(value: Any) -> Decimal | None:
     return Decimal(str(round(float(value), 1)))
 
 
-def _version(value: Any) -> int | None:
-    if value is None:
-        return None
-    if isinstance(value, int):
-        return value
-    number = _get(value, "number", "version", "pk")
-    return int(number) if number is not None else None
-
-
 def needs_from(raw: Any) -> Needs:
-    """Rows of a ``PersonNeeds`` (or of a fake with the same shape, in tests)."""
-    profile = _get(raw, "profile", "profile_code", default="")
-    profile_code = profile if isinstance(profile, str) else str(_get(profile, "code", default="") or "")
+    """Rows of a ``kesu.competency.selectors.PersonNeeds``. An unassessed item (no current level, gap
+    None, priority ``unknown``) has no gap to plan: it is to be assessed first."""
     rows = []
-    for item in _get(raw, "items", "rows", default=()) or ():
-        code = str(_get(item, "code", "item_code"))
-        required = _level(_get(item, "required", "required_level"))
-        current = _level(_get(item, "current", "current_level"))
-        gap = _get(item, "gap")
-        if gap is None:
-            gap = (required - current) if required is not None and current is not None else 0
+    for item in raw.items:
+        current = _level(item.current)
         rows.append(
             NeedRow(
-                code=code,
-                name=str(_get(item, "name", "label", "item_name", default="") or ""),
-                required=required,
+                code=item.item_code,
+                name=item.name,
+                required=_level(item.required),
                 current=current,
-                gap=max(Decimal("0"), _level(gap) or Decimal("0")),
-                priority=str(_get(item, "priority", default="none") or "none"),
+                gap=max(Decimal("0"), _level(item.gap) or Decimal("0")),
+                priority=item.priority,
+                dim=item.dimension,
             )
         )
     return Needs(
-        profile_code=profile_code,
-        model_version=_version(_get(raw, "model_version", "version")),
+        profile_code=raw.profile.code if raw.profile else "",
+        model_version=raw.model_number or None,
         rows=tuple(rows),
     )
 
@@ -128,10 +115,14 @@ def item_labels() -> dict[str, str]:
 
 
 def course_row(course: Any) -> CourseRow:
+    """A course of the catalogue; its method is the course's own, else its first module's."""
+    method = _get(course, "method", default="")
+    if not method and hasattr(course, "modules"):
+        method = course.modules.order_by("order", "id").values_list("method", flat=True).first() or ""
     return CourseRow(
         code=str(_get(course, "code", default="")),
         title=str(_get(course, "title", "name", default="") or ""),
-        method=str(_get(course, "method", default="") or ""),
+        method=str(method or ""),
     )
 
 

@@ -233,7 +233,7 @@ def _fmt_level(value: Decimal | None) -> str:
 
 
 def _drafts(needs: Needs, *, finder: CourseFinder | None, settings: AcademySettings) -> list[_Draft]:
-    gaps = [r for r in needs.rows if r.gap > 0 and r.priority != "none"]
+    gaps = [r for r in needs.rows if r.gap > 0 and r.priority in ("high", "medium", "low")]
     # Highest priority first, then the largest gap; the code breaks ties so the order is always the same.
     gaps.sort(key=lambda r: (contracts.PRIORITY_ORDER.get(r.priority, 9), -r.gap, r.code))
     gaps = gaps[: settings.plan_max_items]
@@ -249,12 +249,7 @@ def _drafts(needs: Needs, *, finder: CourseFinder | None, settings: AcademySetti
         values = {"item": name, "current": _fmt_level(row.current), "target": _fmt_level(row.required)}
         out.append(
             _Draft(
-                objective=(
-                    _("Raise %(item)s from level %(current)s to %(target)s")
-                    if row.current is not None
-                    else _("Reach level %(target)s in %(item)s (not assessed yet)")
-                )
-                % values,
+                objective=_("Raise %(item)s from level %(current)s to %(target)s") % values,
                 item_code=row.code,
                 item_name=name,
                 current=row.current,

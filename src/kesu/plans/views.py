@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -38,6 +39,13 @@ def _need(user, cap: str) -> None:
 def _version(request) -> int | None:
     raw = request.POST.get("version", "")
     return int(raw) if raw.isdigit() else None
+
+
+def _url_or_none(name: str, *args) -> str | None:
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return None
 
 
 def _render(request, template: str, context: dict):
@@ -146,9 +154,9 @@ def manage(request):
 
 
 @desk_view
-def generate(request, user_id: int):
+def generate(request, username: str):
     _need(request.user, Cap.TRAIN_MANAGE)
-    person = User.objects.filter(pk=user_id, is_active=True).select_related("department").first()
+    person = User.objects.filter(username=username, is_active=True).select_related("department").first()
     if person is None:
         raise NotFound(_("Person not found."))
     start, end = default_period(timezone.localdate(clock.now()))
@@ -174,6 +182,7 @@ def generate(request, user_id: int):
         "plans/generate.html",
         {
             "person": person,
+            "needs_url": _url_or_none("competency:person", person.username),
             "form": form,
             "needs": needs,
             "gaps": [(g, PRIORITY_LABELS.get(g.priority, g.priority)) for g in gaps],
