@@ -91,6 +91,7 @@ class PlanSummaryOut(Schema):
     period_start: dt.date
     period_end: dt.date
     profile_code: str
+    profile_name: str
     model_version: int | None
     version: int
     items_total: int
@@ -107,6 +108,7 @@ class PlanSummaryOut(Schema):
             "period_start": p.period_start,
             "period_end": p.period_end,
             "profile_code": p.profile_code,
+            "profile_name": p.profile_name,
             "model_version": p.model_version,
             "version": p.version,
             "items_total": getattr(p, "items_total", 0),

@@ -36,6 +36,7 @@ class NeedRow:
 @dataclass(frozen=True)
 class Needs:
     profile_code: str
+    profile_name: str
     model_version: int | None
     rows: tuple[NeedRow, ...]
 
@@ -99,6 +100,7 @@ def needs_from(raw: Any) -> Needs:
         )
     return Needs(
         profile_code=raw.profile.code if raw.profile else "",
+        profile_name=raw.profile.name if raw.profile else "",
         model_version=raw.model_number or None,
         rows=tuple(rows),
     )

@@ -78,6 +78,7 @@ class Plan(models.Model):
     title = models.CharField(_("title"), max_length=120)
     # What the plan was generated from (frozen): the role profile and the competency model version.
     profile_code = models.CharField(_("role profile"), max_length=40, blank=True)
+    profile_name = models.CharField(_("role profile name"), max_length=80, blank=True)
     model_version = models.PositiveIntegerField(_("competency model version"), null=True, blank=True)
     period_start = models.DateField(_("from"))
     period_end = models.DateField(_("until"))

@@ -333,6 +333,7 @@ def plan_generate(
             person=user,
             title=_("Training plan %(start)s – %(end)s") % {"start": period_start, "end": period_end},
             profile_code=parsed.profile_code,
+            profile_name=parsed.profile_name[:80],
             model_version=parsed.model_version,
             period_start=period_start,
             period_end=period_end,
