@@ -18,7 +18,9 @@ from kesu.accounts.roles import ROLE_CAPS, Cap, can
 from kesu.common.errors import NotFound, NotPermitted
 from kesu.plans.models import Plan, PlanEvent, PlanItem, Retraining
 
-_KEPT = ~Q(items__status=PlanItem.Status.DROPPED)
+# Items still in the plan (not dropped); spelled positively so that the conditional count needs no
+# negation over the join.
+_KEPT = Q(items__status__in=[PlanItem.Status.TODO, PlanItem.Status.IN_PROGRESS, PlanItem.Status.DONE])
 
 
 def _with_progress(qs: QuerySet[Plan]) -> QuerySet[Plan]:
