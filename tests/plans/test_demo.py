@@ -28,7 +28,7 @@ def _state():
     ]
     retraining = list(
         Retraining.objects.order_by("source_ref").values_list(
-            "person__username", "kind", "status", "source_ref", "due_on"
+            "user__username", "kind", "status", "source_ref", "due_on"
         )
     )
     return plans, retraining

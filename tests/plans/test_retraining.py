@@ -165,7 +165,7 @@ def test_escalation_caused_by_the_assignee(handler, trainer):
         services.retraining_from_desk()
 
     r = Retraining.objects.get()
-    assert (r.person, r.kind, r.source_ref) == (
+    assert (r.user, r.kind, r.source_ref) == (
         handler,
         "escalation_caused",
         f"desk-esc:{handler.pk}:2026-11-20",
@@ -187,7 +187,7 @@ def test_escalation_of_someone_elses_complaint_or_at_intake_does_not_count(handl
     with clock.frozen_at(NOV_20):
         rows = services.retraining_from_desk()
     # only the escalation of "other", charged to whoever had it then
-    assert [(r.person, r.kind) for r in rows] == [(other_assignee, "escalation_caused")]
+    assert [(r.user, r.kind) for r in rows] == [(other_assignee, "escalation_caused")]
     assert intake.number not in rows[0].reason
 
 
@@ -228,7 +228,7 @@ def test_low_monthly_satisfaction_assigns_retraining_once(team, trainer):
 
     assert [r.pk for r in first] == [r.pk for r in second]
     r = Retraining.objects.get()
-    assert (r.person, r.kind, r.source_ref) == (low, "satisfaction_low", f"desk-sat:{low.pk}:2026-10")
+    assert (r.user, r.kind, r.source_ref) == (low, "satisfaction_low", f"desk-sat:{low.pk}:2026-10")
     assert r.reason == "2026-10 满意度 3.33（3 次回访），低于目标 4.00"
     assert r.item_codes == ["att_empathy", "skill_communication", "att_service"]
 
@@ -239,7 +239,7 @@ def test_satisfaction_target_is_a_setting(team, trainer):
     _month_of_follow_ups(h, [5, 4, 4])  # 4.33
     with clock.frozen_at(NOV_20):
         services.retraining_from_desk()
-    assert Retraining.objects.get().person == h
+    assert Retraining.objects.get().user == h
 
 
 def test_daily_task_runs_triggers_and_sweep(handler, supervisor, trainer):

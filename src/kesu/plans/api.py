@@ -176,7 +176,7 @@ class RetrainingOut(Schema):
     def of(r: Retraining) -> RetrainingOut:
         return RetrainingOut(
             id=r.pk,
-            person=PersonOut.of(r.person),
+            person=PersonOut.of(r.user),
             kind=r.kind,
             reason=r.reason,
             item_codes=list(r.item_codes),

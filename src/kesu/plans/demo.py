@@ -134,7 +134,7 @@ def _retraining(profiles, trainer: User, rng: random.Random, now: dt.datetime) -
                 if r.pk in seen:
                     continue
                 seen.add(r.pk)
-                prof = profiles.get(r.person.username)
+                prof = profiles.get(r.user.username)
                 diligence = prof.diligence if prof else 0.5
                 if rng.random() < 0.3 + 0.6 * diligence:
                     done_on[day + dt.timedelta(days=rng.randint(4, 20))].append(r.pk)
@@ -148,7 +148,7 @@ def reset(*, progress: Callable[[str], None]) -> None:
     """Delete the plans and retraining of the demo logins (the users themselves go with the desk's reset)."""
     names = loader.ROSTER_USERNAMES
     PlanEvent.objects.filter(plan__person__username__in=names).delete()
-    PlanEvent.objects.filter(retraining__person__username__in=names).delete()
+    PlanEvent.objects.filter(retraining__user__username__in=names).delete()
     n_plans, _ = Plan.objects.filter(person__username__in=names).delete()
-    n_retraining, _ = Retraining.objects.filter(person__username__in=names).delete()
+    n_retraining, _ = Retraining.objects.filter(user__username__in=names).delete()
     progress(f"plans: deleted {n_plans} plan rows and {n_retraining} retraining rows of the demo logins")

@@ -173,7 +173,7 @@ class Retraining(models.Model):
         OVERDUE = "overdue", _("Overdue")
         ESCALATED = "escalated", _("Escalated")
 
-    person = models.ForeignKey(
+    user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("person"),
         on_delete=models.CASCADE,
@@ -200,14 +200,14 @@ class Retraining(models.Model):
     class Meta:
         ordering = ["-assigned_at", "-id"]
         indexes = [
-            models.Index(fields=["person", "status"], name="retr_person_status"),
+            models.Index(fields=["user", "status"], name="retr_user_status"),
             models.Index(fields=["status", "due_on"], name="retr_status_due"),
         ]
         verbose_name = _("retraining")
         verbose_name_plural = _("retrainings")
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} · {self.person}"
+        return f"{self.get_kind_display()} · {self.user}"
 
     @property
     def is_open(self) -> bool:

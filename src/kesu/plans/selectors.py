@@ -155,13 +155,13 @@ def people_for_planning(*, user: User, department_id: int | None = None) -> list
 
 
 def retraining_mine(*, user: User) -> list[Retraining]:
-    return list(Retraining.objects.filter(person=user).order_by("-assigned_at", "-id"))
+    return list(Retraining.objects.filter(user=user).order_by("-assigned_at", "-id"))
 
 
 def retraining_visible(*, user: User, status: str = "") -> QuerySet[Retraining]:
     if not can_view_plans(user):
         raise NotPermitted(_("You may not see other people's retraining."))
-    qs = _scope(user, Retraining.objects.select_related("person", "person__department"))
+    qs = _scope(user, Retraining.objects.select_related("user", "user__department"), person_field="user")
     if status == "open":
         qs = qs.exclude(status=Retraining.Status.DONE)
     elif status:

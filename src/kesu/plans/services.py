@@ -697,7 +697,7 @@ def plan_progress_refresh(user: User) -> int:
                 _sync_status(plan, actor=None)
         for r in (
             Retraining.objects.select_for_update()
-            .filter(person=user, course_code__in=list(completed))
+            .filter(user=user, course_code__in=list(completed))
             .exclude(status=Retraining.Status.DONE)
         ):
             at = completed.get(r.course_code)
@@ -720,7 +720,7 @@ def plans_progress_refresh_all() -> int:
     ids |= set(
         Retraining.objects.exclude(status=Retraining.Status.DONE)
         .exclude(course_code="")
-        .values_list("person_id", flat=True)
+        .values_list("user_id", flat=True)
     )
     return sum(plan_progress_refresh(u) for u in User.objects.filter(pk__in=ids).order_by("id"))
 
@@ -766,7 +766,7 @@ def retraining_assign(
     try:
         with transaction.atomic():
             r = Retraining.objects.create(
-                person=user,
+                user=user,
                 kind=kind,
                 reason=reason,
                 item_codes=codes,
@@ -831,7 +831,7 @@ def retraining_sweep_overdue() -> int:
     )
     for pk in ids:
         with transaction.atomic():
-            r = Retraining.objects.select_for_update().select_related("person").filter(pk=pk).first()
+            r = Retraining.objects.select_for_update().select_related("user").filter(pk=pk).first()
             if r is None or r.status not in (Retraining.Status.ASSIGNED, Retraining.Status.OVERDUE):
                 continue
             if r.status == Retraining.Status.ASSIGNED:
@@ -840,10 +840,10 @@ def retraining_sweep_overdue() -> int:
                 r.status, r.overdue_at = Retraining.Status.OVERDUE, clock.now()
                 r.save(update_fields=["status", "overdue_at"])
                 _event(retraining=r, actor=None, kind="overdue", due_on=r.due_on.isoformat())
-            recipients = supervisors_of(r.person) or [t for t in trainers() if t.pk != r.person_id]
+            recipients = supervisors_of(r.user) or [t for t in trainers() if t.pk != r.user_id]
             if not recipients:
                 continue
-            values = {"person": r.person, "kind": r.get_kind_display(), "due": r.due_on.isoformat()}
+            values = {"person": r.user, "kind": r.get_kind_display(), "due": r.due_on.isoformat()}
             _notify(
                 recipients,
                 kind="retraining_overdue",

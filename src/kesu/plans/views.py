@@ -335,5 +335,5 @@ def retraining_all(request):
 @require_POST
 def retraining_done(request, pk: int):
     r = services.retraining_complete(retraining_id=pk, by=request.user, note=request.POST.get("note", ""))
-    messages.success(request, _("Retraining of %(person)s marked done.") % {"person": r.person})
+    messages.success(request, _("Retraining of %(person)s marked done.") % {"person": r.user})
     return redirect("plans:retraining_all")
