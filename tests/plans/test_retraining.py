@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from kesu.common import clock
-from kesu.common.errors import NotPermitted
+from kesu.common.errors import NotPermitted, ValidationFailed
 from kesu.complaints import services as desk
 from kesu.complaints.models import Complaint, Notification
 from kesu.plans import contracts, services
@@ -74,6 +74,16 @@ def test_assign_with_a_course_code_and_due_date_from_settings(handler):
         explicit = _assign(handler, ref="roleplay:9", due_on=dt.date(2026, 12, 31))
     assert (r.course_code, r.due_on) == ("ROLE-201", dt.date(2026, 11, 27))
     assert explicit.due_on == dt.date(2026, 12, 31)
+
+
+def test_a_long_reason_is_shortened_an_empty_one_refused(handler):
+    r = _assign(handler, reason="考" * 600)
+    assert r.reason == "考" * 500
+    with pytest.raises(ValidationFailed):
+        _assign(handler, ref="exam-attempt:99", reason="  ")
+    with pytest.raises(ValidationFailed):
+        _assign(handler, ref="exam-attempt:98", kind="late")
+    assert Retraining.objects.count() == 1
 
 
 def test_trainer_confirms_retraining_done(handler, trainer):

@@ -750,7 +750,11 @@ def retraining_assign(
     if kind not in Retraining.Kind.values:
         raise ValidationFailed(_("Unknown kind of retraining."), details={"field": "kind"})
     source_ref = _text(source_ref, field="source_ref", label=_("Source"), max_chars=100, required=True)
-    reason = _text(reason, field="reason", label=_("Reason"), max_chars=NOTE_MAX, required=True)
+    # Callers are other apps' services: a long generated reason is shortened rather than refused, so a
+    # graded exam or a finished role-play never fails over its retraining note.
+    reason = _text(
+        (reason or "")[:NOTE_MAX], field="reason", label=_("Reason"), max_chars=NOTE_MAX, required=True
+    )
     existing = Retraining.objects.filter(source_ref=source_ref).first()
     if existing is not None:
         return existing
