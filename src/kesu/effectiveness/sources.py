@@ -221,7 +221,7 @@ def retrainings(*, user_ids: Iterable[int], start: dt.datetime, end: dt.datetime
         return []
     return [
         RetrainingRow(
-            r.person_id,
+            r.user_id,
             r.kind,
             str(r.get_kind_display()),
             r.reason,
@@ -230,6 +230,6 @@ def retrainings(*, user_ids: Iterable[int], start: dt.datetime, end: dt.datetime
             r.due_on,
         )
         for r in models.Retraining.objects.filter(
-            person_id__in=list(user_ids), assigned_at__gte=start, assigned_at__lt=end
+            user_id__in=list(user_ids), assigned_at__gte=start, assigned_at__lt=end
         ).order_by("assigned_at", "id")
     ]
