@@ -36,7 +36,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -46,7 +46,7 @@ from kesu.accounts.models import AuthorityLimit, Department, User
 from kesu.accounts.roles import APPROVAL_LADDER, Cap, Role, can
 from kesu.common import clock
 from kesu.common.errors import ConcurrentEdit, NotFound, NotPermitted, TransitionRefused, ValidationFailed
-from kesu.complaints import sla, triage
+from kesu.complaints import refcache, sla, triage
 from kesu.complaints.models import (
     OPEN_Q,
     Category,
@@ -125,9 +125,14 @@ def _lock(complaint_id: int) -> Complaint:
     try:
         # The row alone: most steps never read the customer, category or SLA policy, and joining them
         # on every lock cost a sixth of a demo load's time. Those that do fetch them on first access.
-        return Complaint.objects.select_for_update().get(pk=complaint_id)
+        complaint = Complaint.objects.select_for_update().get(pk=complaint_id)
     except Complaint.DoesNotExist:
         raise NotFound(_("Complaint not found.")) from None
+    if complaint.intake_pending:
+        # Its registration's follow-up work has not run yet (task still queued): do it now, under this
+        # lock, so that no step ever acts on a complaint without its timers, assignee or triage.
+        _finish_intake_locked([complaint], clear_flag=True)
+    return complaint
 
 
 def _check_version(complaint: Complaint, expected_version: int | None) -> None:
@@ -312,21 +317,48 @@ def notification_mark_read(*, user: User, notification_ids: Sequence[int] | None
 
 
 def _next_number(at: dt.datetime) -> str:
+    """The day's next complaint number, from one upsert statement (the first of the day creates the row).
+
+    Outside a transaction (the API and form paths) it commits on its own, so the sequence row is locked
+    only for that one statement; on PostgreSQL that commit is asynchronous (no wait for the WAL flush):
+    the registration that uses the number commits synchronously afterwards, and flushing its commit
+    record flushes the increment before it, so a crash can lose an increment only together with every
+    complaint that used it — numbers are never handed out twice. Inside a caller's transaction it is a
+    plain statement of that transaction. A registration that fails after taking its number leaves a gap.
+    """
     day = timezone.localtime(at).date()
-    # The row lock serialises concurrent registrations of the same day; the first of the day creates it.
-    seq, created = DailySequence.objects.select_for_update().get_or_create(day=day, defaults={"last": 1})
-    if not created:
-        seq.last += 1
-        seq.save(update_fields=["last"])
-    return f"TS-{day:%Y%m%d}-{seq.last:04d}"
+    qn = connection.ops.quote_name
+    table, last, day_col = qn(DailySequence._meta.db_table), qn("last"), qn("day")
+    upsert = (
+        f"INSERT INTO {table} ({day_col}, {last}) {{values}} "
+        f"ON CONFLICT ({day_col}) DO UPDATE SET {last} = {table}.{last} + 1 RETURNING {last}"
+    )
+    # Identifiers are the model's own, quoted; the day is a parameter.
+    if connection.vendor == "postgresql" and not connection.in_atomic_block:
+        async_commit = "WITH a AS (SELECT set_config('synchronous_commit', 'off', true)) "
+        sql = async_commit + upsert.format(values="SELECT %s, 1 FROM a")
+    else:
+        sql = upsert.format(values="VALUES (%s, 1)")
+    with connection.cursor() as cur:
+        cur.execute(sql, [connection.ops.adapt_datefield_value(day)])
+        (n,) = cur.fetchone()
+    return f"TS-{day:%Y%m%d}-{n:04d}"
 
 
 def _customer_upsert(data: CustomerInput, *, phone: str, email: str) -> Customer:
-    existing = None
+    # One read for both keys: the phone match wins, then the e-mail match (each the oldest customer).
+    q = Q()
     if phone:
-        existing = Customer.objects.filter(phone_normalized=phone).order_by("pk").first()
-    if existing is None and email:
-        existing = Customer.objects.filter(email_normalized=email.lower()).order_by("pk").first()
+        q |= Q(phone_normalized=phone)
+    if email:
+        q |= Q(email_normalized=email.lower())
+    existing = None
+    for c in Customer.objects.filter(q).order_by("pk"):
+        if phone and c.phone_normalized == phone:
+            existing = c
+            break
+        if existing is None:
+            existing = c
     if existing is None:
         return Customer.objects.create(
             name=data.name,
@@ -362,7 +394,7 @@ def _customer_upsert(data: CustomerInput, *, phone: str, email: str) -> Customer
 
 
 def _pick_team(category: Category) -> Department:
-    teams = list(Department.objects.filter(kind=Department.Kind.COMPLAINT_TEAM).order_by("pk"))
+    teams = refcache.complaint_teams()
     if not teams:
         raise ValidationFailed(
             _("No complaint team is set up. An administrator must create one."), code="no_team"
@@ -374,7 +406,7 @@ def _pick_team(category: Category) -> Department:
     return (generalists or teams)[0]
 
 
-def _least_loaded_handler(team: Department) -> User | None:
+def _least_loaded_handler(team_id: int) -> User | None:
     """The active handler of ``team`` with the fewest open complaints (ties: lowest id).
 
     The load is a per-handler subquery over open complaints only, so it runs on the partial index of
@@ -387,16 +419,23 @@ def _least_loaded_handler(team: Department) -> User | None:
         .values("n")
     )
     return (
-        User.objects.filter(is_active=True, department=team, role__in=HANDLER_ROLES)
+        User.objects.filter(is_active=True, department_id=team_id, role__in=HANDLER_ROLES)
         .annotate(load=Coalesce(Subquery(open_load), 0))
         .order_by("load", "pk")
         .first()
     )
 
 
-def complaint_register(*, data: ComplaintInput, actor: User | None, idempotency_key: str = "") -> Complaint:
-    """Register a complaint (登记): validate, number, link repeats, start SLA timers, assign, acknowledge
-    receipt to the customer. With ``idempotency_key`` a repeated call returns the first complaint."""
+def complaint_register(
+    *, data: ComplaintInput, actor: User | None, idempotency_key: str = "", defer: bool = False
+) -> Complaint:
+    """Register a complaint (登记): validate, number, store it with its customer, then the intake work:
+    link repeats, start SLA timers, assign, triage (escalating high-sensitivity flags), acknowledge
+    receipt to the customer. With ``idempotency_key`` a repeated call returns the first complaint.
+
+    ``defer=True`` (the API) stores the complaint with ``intake_pending`` and leaves the intake work to
+    the ``finish_intake`` task (complaint_intake_finish), which runs it after commit; otherwise it runs
+    in this transaction. Either way it is the same work with the same registration time."""
     if actor is not None and not can(actor, Cap.INTAKE):
         raise NotPermitted(_("You may not register complaints."))
     if data.channel not in Channel.values:
@@ -432,12 +471,10 @@ def complaint_register(*, data: ComplaintInput, actor: User | None, idempotency_
                 _("The ID number is not a valid resident ID."), details={"field": "id_number"}
             )
         id_number = ric.compact(id_number)
-    category = Category.objects.filter(code=data.category_code, active=True).first()
+    category = refcache.category(data.category_code)
     if category is None:
         raise ValidationFailed(_("Unknown category."), details={"field": "category"})
     uploads = [(u, *check_upload(u)) for u in data.attachments]
-    # Pure computation (~0.1 ms once the engine is built); never raises.
-    analysis = triage.run_analysis(triage.complaint_text(title, description))
     request_hash = hashlib.sha256(
         json.dumps(
             [data.channel, data.category_code, title, description, phone, email], ensure_ascii=False
@@ -447,14 +484,14 @@ def complaint_register(*, data: ComplaintInput, actor: User | None, idempotency_
     prior = _idempotent_prior(actor, idempotency_key)
     if prior is not None:
         return _replay(prior, request_hash)
+    # Pure computation (~0.1 ms once the engine is built); never raises. Deferred: the task runs it.
+    analysis = None if defer else triage.run_analysis(triage.complaint_text(title, description))
 
     saved_files: list[str] = []
     at = clock.now()
-    # The day's number comes from its own short transaction: holding the sequence row's lock through
-    # the whole registration serialised concurrent intake (docs/benchmarks.md). A registration that
-    # fails afterwards leaves a gap in the day's numbers, never a duplicate.
-    with transaction.atomic():
-        number = _next_number(at)
+    # The day's number is taken before the registration's transaction (see _next_number): holding the
+    # sequence row's lock through the whole registration serialised concurrent intake.
+    number = _next_number(at)
     try:
         with transaction.atomic():
             customer = _customer_upsert(
@@ -490,10 +527,14 @@ def complaint_register(*, data: ComplaintInput, actor: User | None, idempotency_
                     tier=customer.tier,
                     special_group=bool(customer.special_group),
                 ),
+                intake_pending=defer,
             )
             if idempotency_key and actor is not None:
                 IdempotencyRecord.objects.create(
-                    key=idempotency_key, user=actor, request_hash=request_hash, complaint=complaint
+                    key=idempotency_key,
+                    user=actor,
+                    request_hash=request_hash,
+                    complaint=complaint,
                 )
             _event(
                 complaint,
@@ -523,30 +564,10 @@ def complaint_register(*, data: ComplaintInput, actor: User | None, idempotency_
                     message=original_name,
                     evidence_id=ev.pk,
                 )
-            _link_repeats(complaint, at=at)
-            sla.start_stages(complaint, sla.INITIAL_STAGES, at=at)
-            handler = _least_loaded_handler(team)
-            if handler is not None:
-                _assign(
-                    complaint, handler, actor=None, at=at, reason=_("Automatic assignment (least loaded)")
-                )
-            _record_triage(complaint, triage.store_analysis(complaint, analysis, at=at, new=True), at=at)
-            message_to_customer(
-                complaint=complaint,
-                subject=_("We have received your complaint %(number)s") % {"number": complaint.number},
-                body=_(
-                    'Dear %(name)s,\n\nwe have received your complaint "%(title)s" and registered it under '
-                    "number %(number)s. A complaint handler will contact you soon. You can check its progress at "
-                    "%(url)s with this number and the last four digits of your phone number.\n\n%(org)s"
-                )
-                % {
-                    "name": customer.name,
-                    "title": title,
-                    "number": complaint.number,
-                    "url": f"{settings.KESU_SITE_URL}/c/status/",
-                    "org": settings.KESU_ORG_NAME,
-                },
-            )
+            if defer:
+                _enqueue_intake_finish(complaint.pk)
+            else:
+                _finish_intake_locked([complaint], analyses={complaint.pk: analysis}, clear_flag=False)
     except IntegrityError:
         _delete_stored_files(saved_files)
         # Two identical retries raced: the other one won; hand back its complaint.
@@ -561,6 +582,111 @@ def complaint_register(*, data: ComplaintInput, actor: User | None, idempotency_
     return complaint
 
 
+# --------------------------------------------------------------------------------------------------
+# Intake work (after registration, in the request or from a task)
+
+# How many other pending complaints one finish_intake task takes along (one transaction, one commit).
+INTAKE_FOLD = 20
+# A complaint still pending after this long lost its task (e.g. a Redis queue flushed between commit and
+# enqueue): the periodic SLA sweep task finishes it (tasks.sla_sweep).
+INTAKE_STALE_AFTER = dt.timedelta(minutes=2)
+
+
+def _enqueue_intake_finish(complaint_id: int) -> None:
+    """Queue the intake work of a complaint registered in the current transaction. With the database
+    task backend the task row is written in this transaction: it commits with the complaint or not at
+    all. Any other backend (Redis, the inline one of the tests) is called after commit, so the worker
+    never looks for a complaint that is not there yet (and a lost enqueue is caught by the sweep)."""
+    from kesu.complaints import tasks
+
+    backend = tasks.finish_intake.get_backend()
+    if type(backend).__module__.startswith("django_tasks_db"):
+        tasks.finish_intake.enqueue(complaint_id)
+    else:
+        transaction.on_commit(lambda: tasks.finish_intake.enqueue(complaint_id))
+
+
+def complaint_intake_finish(
+    *, complaint_ids: Sequence[int] = (), fold: int = 0, registered_before: dt.datetime | None = None
+) -> int:
+    """Run the intake work of pending complaints: ``complaint_ids``, plus up to ``fold`` more of the oldest
+    pending ones (registered before ``registered_before`` when given). Idempotent: a complaint whose work
+    is done (by another task, the sweep or a service that locked it) is skipped. One transaction; rows
+    another worker is finishing right now are skipped, not waited for. Returns how many it finished."""
+    with transaction.atomic():
+        ids = set()
+        if complaint_ids:
+            ids.update(
+                Complaint.objects.filter(pk__in=list(complaint_ids), intake_pending=True).values_list(
+                    "pk", flat=True
+                )
+            )
+        if fold:
+            extra = Complaint.objects.filter(intake_pending=True)
+            if registered_before is not None:
+                extra = extra.filter(registered_at__lt=registered_before)
+            ids.update(extra.order_by("registered_at").values_list("pk", flat=True)[:fold])
+        if not ids:
+            return 0
+        complaints = list(
+            Complaint.objects.select_for_update(skip_locked=True)
+            .filter(pk__in=sorted(ids), intake_pending=True)
+            .order_by("pk")
+        )
+        _finish_intake_locked(complaints, clear_flag=True)
+    return len(complaints)
+
+
+def _finish_intake_locked(
+    complaints: list[Complaint],
+    *,
+    analyses: dict[int, triage.Analysis | None] | None = None,
+    clear_flag: bool,
+) -> None:
+    """The intake work of registered complaints whose rows the caller has locked (or just inserted), as of
+    their registration time. It belongs to the registration, so it does not bump ``version``: the version
+    the registration answered with stays valid. ``analyses``: triage already computed, by complaint id."""
+    for complaint in complaints:
+        at = complaint.registered_at
+        _link_repeats(complaint, at=at)
+        sla.start_stages(complaint, sla.INITIAL_STAGES, at=at)
+        if complaint.assignee_id is None:
+            handler = _least_loaded_handler(complaint.department_id)
+            if handler is not None:
+                _assign(
+                    complaint,
+                    handler,
+                    actor=None,
+                    at=at,
+                    reason=_("Automatic assignment (least loaded)"),
+                    bump=False,
+                )
+        analysis = (analyses or {}).get(complaint.pk) or triage.run_analysis(
+            triage.complaint_text(complaint.title, complaint.description)
+        )
+        _record_triage(complaint, triage.store_analysis(complaint, analysis, at=at, new=True), at=at)
+        customer = complaint.customer
+        message_to_customer(
+            complaint=complaint,
+            subject=_("We have received your complaint %(number)s") % {"number": complaint.number},
+            body=_(
+                'Dear %(name)s,\n\nwe have received your complaint "%(title)s" and registered it under '
+                "number %(number)s. A complaint handler will contact you soon. You can check its progress at "
+                "%(url)s with this number and the last four digits of your phone number.\n\n%(org)s"
+            )
+            % {
+                "name": customer.name,
+                "title": complaint.title,
+                "number": complaint.number,
+                "url": f"{settings.KESU_SITE_URL}/c/status/",
+                "org": settings.KESU_ORG_NAME,
+            },
+        )
+        complaint.intake_pending = False
+    if clear_flag and complaints:
+        Complaint.objects.filter(pk__in=[c.pk for c in complaints]).update(intake_pending=False)
+
+
 def _delete_stored_files(names: list[str]) -> None:
     from django.core.files.storage import default_storage
 
@@ -572,7 +698,7 @@ def _delete_stored_files(names: list[str]) -> None:
 
 
 def _record_triage(complaint: Complaint, row: ComplaintTriage, *, at: dt.datetime) -> None:
-    """Timeline and routing consequences of a new analysis: an event when sensitivity flags were found,
+    """Timeline and routing consequences of the analysis at intake: an event when sensitivity flags were found,
     and escalation when one of them belongs to the high-sensitivity workflow. The severity stays what
     the person registering chose."""
     if not row.flags:
@@ -594,6 +720,7 @@ def _record_triage(complaint: Complaint, row: ComplaintTriage, *, at: dt.datetim
             at=at,
             reason=_("High-sensitivity complaint (%(flags)s): escalated to the supervisors at intake")
             % {"flags": triage.join(triage.label("flag", code, row) for code in high)},
+            bump=False,
         )
 
 
@@ -805,11 +932,20 @@ def _unsatisfied(f: FollowUp) -> bool:
 
 
 def _assign(
-    complaint: Complaint, user: User, *, actor: User | None, at: dt.datetime, reason: str = ""
+    complaint: Complaint,
+    user: User,
+    *,
+    actor: User | None,
+    at: dt.datetime,
+    reason: str = "",
+    bump: bool = True,
 ) -> None:
-    previous = complaint.assignee
+    previous_id = complaint.assignee_id
     complaint.assignee = user
-    _bump(complaint, "assignee")
+    if bump:
+        _bump(complaint, "assignee")
+    else:
+        complaint.save(update_fields=["assignee", "updated_at"])
     _event(
         complaint,
         ComplaintEvent.Kind.ASSIGNED,
@@ -817,7 +953,7 @@ def _assign(
         at=at,
         message=_("Assigned to %(user)s") % {"user": user} + (f" — {reason}" if reason else ""),
         assignee=user.pk,
-        previous=previous.pk if previous else None,
+        previous=previous_id,
     )
     if actor is None or actor.pk != user.pk:
         notify(
@@ -850,12 +986,18 @@ def complaint_assign(
     return complaint
 
 
-def escalate_locked(complaint: Complaint, *, actor: User | None, at: dt.datetime, reason: str) -> None:
-    """Escalate a complaint whose row the caller has locked. Idempotent: already escalated stays so."""
+def escalate_locked(
+    complaint: Complaint, *, actor: User | None, at: dt.datetime, reason: str, bump: bool = True
+) -> None:
+    """Escalate a complaint whose row the caller has locked. Idempotent: already escalated stays so.
+    ``bump=False`` for the escalation that is part of the registration (intake work)."""
     if complaint.escalated:
         return
     complaint.escalated = True
-    _bump(complaint, "escalated")
+    if bump:
+        _bump(complaint, "escalated")
+    else:
+        complaint.save(update_fields=["escalated", "updated_at"])
     _event(complaint, ComplaintEvent.Kind.ESCALATED, actor=actor, at=at, message=reason)
     notify(
         users=team_supervisors(complaint),

@@ -18,7 +18,6 @@ import datetime as dt
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from kesu.common import clock, workcal
@@ -31,19 +30,23 @@ _DEFAULT_HOURS = {"acknowledge": 4.0, "first_response": 8.0, "resolve": 40.0, "f
 
 
 def policy_for(*, category_id: int, severity: str, tier: str, special_group: bool) -> SlaPolicy | None:
-    candidates = SlaPolicy.objects.filter(
-        Q(category_id=category_id) | Q(category__isnull=True),
-        Q(severity=severity) | Q(severity=""),
-        Q(customer_tier=tier) | Q(customer_tier=""),
-    )
-    if not special_group:
-        candidates = candidates.filter(special_group_only=False)
+    """The most specific policy matching the complaint (blank criteria match anything), then the lowest
+    rank. Reads the per-process snapshot of the policies (refcache.py), not the database."""
+    from kesu.complaints import refcache
 
-    def specificity(p: SlaPolicy) -> tuple[int, int]:
+    def matches(p: SlaPolicy) -> bool:
+        return (
+            (p.category_id is None or p.category_id == category_id)
+            and (not p.severity or p.severity == severity)
+            and (not p.customer_tier or p.customer_tier == tier)
+            and (special_group or not p.special_group_only)
+        )
+
+    def specificity(p: SlaPolicy) -> tuple[int, int, int]:
         score = (p.category_id is not None) + bool(p.severity) + bool(p.customer_tier) + p.special_group_only
-        return (-score, p.rank)
+        return (-score, p.rank, p.pk)
 
-    ranked = sorted(candidates, key=specificity)
+    ranked = sorted((p for p in refcache.sla_policies() if matches(p)), key=specificity)
     return ranked[0] if ranked else None
 
 
