@@ -248,6 +248,34 @@ def notify(
     return created
 
 
+def _notify_many(alerts: Sequence[tuple[Iterable[User | None], Complaint | None, str, str]]) -> None:
+    """``notify()`` for several (users, complaint, kind, message) at once: one insert, one enqueue."""
+    at = clock.now()
+    created = []
+    for users, complaint, kind, message in alerts:
+        seen: set[int] = set()
+        for user in users:
+            if user is None or user.pk in seen or not user.is_active:
+                continue
+            seen.add(user.pk)
+            created.append(
+                Notification(user=user, complaint=complaint, kind=kind, message=message[:300], created_at=at)
+            )
+    if not created:
+        return
+    Notification.objects.bulk_create(created)
+    from kesu.complaints import tasks
+
+    ids = [n.pk for n in created]
+
+    def enqueue() -> None:
+        with transaction.atomic():
+            for i in ids:
+                tasks.send_notification_email.enqueue(i)
+
+    transaction.on_commit(enqueue)
+
+
 def message_to_customer(
     *,
     complaint: Complaint,
@@ -404,26 +432,6 @@ def _pick_team(category: Category) -> Department:
             return team
     generalists = [t for t in teams if not t.handles_categories]
     return (generalists or teams)[0]
-
-
-def _least_loaded_handler(team_id: int) -> User | None:
-    """The active handler of ``team`` with the fewest open complaints (ties: lowest id).
-
-    The load is a per-handler subquery over open complaints only, so it runs on the partial index of
-    open complaints and does not grow with a handler's closed history."""
-    open_load = (
-        Complaint.objects.filter(OPEN_Q, assignee=OuterRef("pk"))
-        .order_by()
-        .values("assignee")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return (
-        User.objects.filter(is_active=True, department_id=team_id, role__in=HANDLER_ROLES)
-        .annotate(load=Coalesce(Subquery(open_load), 0))
-        .order_by("load", "pk")
-        .first()
-    )
 
 
 def complaint_register(
@@ -629,7 +637,8 @@ def complaint_intake_finish(
         if not ids:
             return 0
         complaints = list(
-            Complaint.objects.select_for_update(skip_locked=True)
+            Complaint.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("customer")
             .filter(pk__in=sorted(ids), intake_pending=True)
             .order_by("pk")
         )
@@ -643,32 +652,121 @@ def _finish_intake_locked(
     analyses: dict[int, triage.Analysis | None] | None = None,
     clear_flag: bool,
 ) -> None:
-    """The intake work of registered complaints whose rows the caller has locked (or just inserted), as of
-    their registration time. It belongs to the registration, so it does not bump ``version``: the version
-    the registration answered with stays valid. ``analyses``: triage already computed, by complaint id."""
-    for complaint in complaints:
-        at = complaint.registered_at
-        _link_repeats(complaint, at=at)
-        sla.start_stages(complaint, sla.INITIAL_STAGES, at=at)
-        if complaint.assignee_id is None:
-            handler = _least_loaded_handler(complaint.department_id)
-            if handler is not None:
-                _assign(
-                    complaint,
-                    handler,
-                    actor=None,
-                    at=at,
-                    reason=_("Automatic assignment (least loaded)"),
-                    bump=False,
+    """The intake work of registered complaints whose rows the caller has locked (or just inserted), as
+    of their registration time, for a batch at once (a handful of statements however many there are):
+
+    1. repeat link to the same customer's complaints in the repeat window;
+    2. SLA deadlines of the registration's stages (sla.start_initial_stages_many);
+    3. assignment to the least-loaded handler of the team (loads counted once per team, then kept up to
+       date in memory: the same choices as one complaint after the other);
+    4. triage analysis (``analyses``: already computed, by complaint id), its flags event, and escalation
+       to the supervisors for a flag in KESU_TRIAGE_ESCALATE_FLAGS;
+    5. the acknowledgement to the customer (e-mail after commit, or recorded for sending by hand).
+
+    Each complaint's timeline gets the same events in the same order as before the work was batched. It
+    belongs to the registration, so it does not bump ``version``: the version the registration answered
+    with stays valid."""
+    if not complaints:
+        return
+    desk = DeskSettings.current()
+    at_now = clock.now()
+    events: list[ComplaintEvent] = []  # in timeline order per complaint
+    alerts: list[tuple[list[User], Complaint, str, str]] = []  # notify() arguments
+
+    def event(c: Complaint, kind: str, message: str, **data: Any) -> ComplaintEvent:
+        e = ComplaintEvent(complaint=c, at=c.registered_at, actor=None, kind=kind, message=message, data=data)
+        events.append(e)
+        return e
+
+    earlier = _earlier_complaints(complaints, window_days=desk.repeat_window_days)
+    sla.start_initial_stages_many(complaints, ratio=float(desk.warning_ratio or Decimal("0.8")))
+    handlers = _handler_loads({c.department_id for c in complaints if c.assignee_id is None})
+    supervisors: dict[int, list[User]] = {}
+    links = []
+    triage_rows = []
+    messages = []
+    for c in complaints:
+        found = earlier.get(c.pk, [])
+        if found:
+            c.is_repeat = True
+            links += [
+                Complaint.earlier_complaints.through(from_complaint_id=c.pk, to_complaint_id=pk)
+                for pk, _n in found
+            ]
+            event(
+                c,
+                ComplaintEvent.Kind.REPEAT,
+                _(
+                    "Repeat complaint: the customer complained %(n)d time(s) in the last %(days)d days "
+                    "(%(numbers)s)"
                 )
-        analysis = (analyses or {}).get(complaint.pk) or triage.run_analysis(
-            triage.complaint_text(complaint.title, complaint.description)
+                % {
+                    "n": len(found),
+                    "days": desk.repeat_window_days,
+                    "numbers": ", ".join(n for _pk, n in found),
+                },
+                earlier=[n for _pk, n in found],
+            )
+        team = handlers.get(c.department_id)
+        if c.assignee_id is None and team:
+            handler = min(team, key=lambda u: (u.load, u.pk))  # type: ignore[attr-defined]
+            handler.load += 1  # type: ignore[attr-defined]
+            c.assignee = handler
+            event(
+                c,
+                ComplaintEvent.Kind.ASSIGNED,
+                _("Assigned to %(user)s") % {"user": handler}
+                + " — "
+                + _("Automatic assignment (least loaded)"),
+                assignee=handler.pk,
+                previous=None,
+            )
+            alerts.append(
+                (
+                    [handler],
+                    c,
+                    "assigned",
+                    _("%(number)s was assigned to you: %(title)s") % {"number": c.number, "title": c.title},
+                )
+            )
+        analysis = (analyses or {}).get(c.pk) or triage.run_analysis(
+            triage.complaint_text(c.title, c.description)
         )
-        _record_triage(complaint, triage.store_analysis(complaint, analysis, at=at, new=True), at=at)
-        customer = complaint.customer
-        message_to_customer(
-            complaint=complaint,
-            subject=_("We have received your complaint %(number)s") % {"number": complaint.number},
+        row = ComplaintTriage(complaint=c, **triage.analysis_values(analysis, at=c.registered_at))
+        triage_rows.append(row)
+        if row.flags:
+            names = [triage.label("flag", code, row) for code in row.flags]
+            event(
+                c,
+                ComplaintEvent.Kind.TRIAGE,
+                _("Sensitivity flags: %(flags)s") % {"flags": triage.join(names)},
+                flags=list(row.flags),
+            )
+            high = [code for code in row.flags if code in settings.KESU_TRIAGE_ESCALATE_FLAGS]
+            if high and not c.escalated:
+                reason = _(
+                    "High-sensitivity complaint (%(flags)s): escalated to the supervisors at intake"
+                ) % {"flags": triage.join(triage.label("flag", code, row) for code in high)}
+                c.escalated = True
+                event(c, ComplaintEvent.Kind.ESCALATED, reason)
+                if c.department_id not in supervisors:
+                    supervisors[c.department_id] = team_supervisors(c)
+                alerts.append(
+                    (
+                        supervisors[c.department_id],
+                        c,
+                        "escalated",
+                        _("%(number)s escalated: %(reason)s") % {"number": c.number, "reason": reason},
+                    )
+                )
+        customer = c.customer
+        email = customer.email
+        subject = _("We have received your complaint %(number)s") % {"number": c.number}
+        msg = OutboundMessage(
+            complaint=c,
+            channel=Channel.EMAIL if email else Channel.PHONE,
+            recipient=email or customer.phone,
+            subject=subject,
             body=_(
                 'Dear %(name)s,\n\nwe have received your complaint "%(title)s" and registered it under '
                 "number %(number)s. A complaint handler will contact you soon. You can check its progress at "
@@ -676,15 +774,108 @@ def _finish_intake_locked(
             )
             % {
                 "name": customer.name,
-                "title": complaint.title,
-                "number": complaint.number,
+                "title": c.title,
+                "number": c.number,
                 "url": f"{settings.KESU_SITE_URL}/c/status/",
                 "org": settings.KESU_ORG_NAME,
             },
+            state=OutboundMessage.State.QUEUED if email else OutboundMessage.State.MANUAL,
+            created_at=at_now,
         )
-        complaint.intake_pending = False
-    if clear_flag and complaints:
-        Complaint.objects.filter(pk__in=[c.pk for c in complaints]).update(intake_pending=False)
+        messages.append(msg)
+        # The message's id is known once it is inserted (below); the event is completed then.
+        event(
+            c,
+            ComplaintEvent.Kind.MESSAGE,
+            subject if email else _("To send by hand: %(subject)s") % {"subject": subject},
+        )._message = msg  # type: ignore[attr-defined]
+        c.intake_pending = False
+        c.updated_at = at_now
+
+    if links:
+        Complaint.earlier_complaints.through.objects.bulk_create(links)
+    ComplaintTriage.objects.bulk_create(triage_rows)
+    OutboundMessage.objects.bulk_create(messages)
+    for e in events:
+        msg = getattr(e, "_message", None)
+        if msg is not None:
+            e.data = {"message_id": msg.pk}
+    ComplaintEvent.objects.bulk_create(events)
+    fields = ["is_repeat", "next_due_at", "sla_warning", "is_overdue", "assignee", "escalated", "updated_at"]
+    if clear_flag:
+        fields.append("intake_pending")
+    Complaint.objects.bulk_update(complaints, fields)
+    _notify_many(alerts)
+    mail_ids = [m.pk for m in messages if m.state == OutboundMessage.State.QUEUED]
+    if mail_ids:
+        from kesu.complaints import tasks
+
+        def enqueue() -> None:
+            with transaction.atomic():  # one commit for the batch with the database task backend
+                for i in mail_ids:
+                    tasks.send_outbound_message.enqueue(i)
+
+        transaction.on_commit(enqueue)
+
+
+def _earlier_complaints(complaints: list[Complaint], *, window_days: int) -> dict[int, list[tuple[int, str]]]:
+    """For each complaint, the same customer's complaints (normalised phone or e-mail) registered in the
+    ``window_days`` before it (up to its own registration time), oldest first: one query for a batch."""
+    phones = {c.customer.phone_normalized for c in complaints if c.customer.phone_normalized}
+    emails = {c.customer.email_normalized for c in complaints if c.customer.email_normalized}
+    q = Q()
+    if phones:
+        q |= Q(customer__phone_normalized__in=sorted(phones))
+    if emails:
+        q |= Q(customer__email_normalized__in=sorted(emails))
+    if not q:
+        return {}
+    window = dt.timedelta(days=window_days)
+    rows = list(
+        Complaint.objects.filter(
+            q,
+            registered_at__gte=min(c.registered_at for c in complaints) - window,
+            registered_at__lte=max(c.registered_at for c in complaints),
+        )
+        .order_by("registered_at", "pk")
+        .values_list(
+            "pk", "number", "registered_at", "customer__phone_normalized", "customer__email_normalized"
+        )
+    )
+    out: dict[int, list[tuple[int, str]]] = {}
+    for c in complaints:
+        phone, email = c.customer.phone_normalized, c.customer.email_normalized
+        found = [
+            (pk, number)
+            for pk, number, at, p, e in rows
+            if pk != c.pk
+            and c.registered_at - window <= at <= c.registered_at
+            and ((phone and p == phone) or (email and e == email))
+        ]
+        if found:
+            out[c.pk] = found
+    return out
+
+
+def _handler_loads(team_ids: set[int]) -> dict[int, list[User]]:
+    """The active handlers of each team with their open complaints counted (``load``): one query."""
+    if not team_ids:
+        return {}
+    open_load = (
+        Complaint.objects.filter(OPEN_Q, assignee=OuterRef("pk"))
+        .order_by()
+        .values("assignee")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    teams: dict[int, list[User]] = {}
+    for user in (
+        User.objects.filter(is_active=True, department_id__in=sorted(team_ids), role__in=HANDLER_ROLES)
+        .annotate(load=Coalesce(Subquery(open_load), 0))
+        .order_by("pk")
+    ):
+        teams.setdefault(user.department_id, []).append(user)
+    return teams
 
 
 def _delete_stored_files(names: list[str]) -> None:
@@ -697,37 +888,12 @@ def _delete_stored_files(names: list[str]) -> None:
             log.warning("could not delete orphaned attachment %s", name)
 
 
-def _record_triage(complaint: Complaint, row: ComplaintTriage, *, at: dt.datetime) -> None:
-    """Timeline and routing consequences of the analysis at intake: an event when sensitivity flags were found,
-    and escalation when one of them belongs to the high-sensitivity workflow. The severity stays what
-    the person registering chose."""
-    if not row.flags:
-        return
-    names = [triage.label("flag", code, row) for code in row.flags]
-    _event(
-        complaint,
-        ComplaintEvent.Kind.TRIAGE,
-        actor=None,
-        at=at,
-        message=_("Sensitivity flags: %(flags)s") % {"flags": triage.join(names)},
-        flags=list(row.flags),
-    )
-    high = [code for code in row.flags if code in settings.KESU_TRIAGE_ESCALATE_FLAGS]
-    if high:
-        escalate_locked(
-            complaint,
-            actor=None,
-            at=at,
-            reason=_("High-sensitivity complaint (%(flags)s): escalated to the supervisors at intake")
-            % {"flags": triage.join(triage.label("flag", code, row) for code in high)},
-            bump=False,
-        )
-
-
 def _idempotent_prior(actor: User | None, key: str) -> IdempotencyRecord | None:
     if not key or actor is None:
         return None
-    return IdempotencyRecord.objects.filter(user=actor, key=key).select_related("complaint").first()
+    # At most one row (unique per user and key): no ORDER BY, and only the two columns a replay needs.
+    rows = IdempotencyRecord.objects.filter(user=actor, key=key).only("request_hash", "complaint_id")[:1]
+    return next(iter(rows), None)
 
 
 def _replay(prior: IdempotencyRecord, request_hash: str) -> Complaint:
@@ -736,41 +902,11 @@ def _replay(prior: IdempotencyRecord, request_hash: str) -> Complaint:
             _("This Idempotency-Key was already used for a different complaint."),
             code="idempotency_key_reused",
         )
-    complaint = prior.complaint
+    complaint = Complaint.objects.select_related("customer", "category", "department", "assignee").get(
+        pk=prior.complaint_id
+    )
     complaint._replayed = True  # type: ignore[attr-defined]
     return complaint
-
-
-def _link_repeats(complaint: Complaint, *, at: dt.datetime) -> None:
-    customer = complaint.customer
-    window = DeskSettings.current().repeat_window_days
-    q = Q()
-    if customer.phone_normalized:
-        q |= Q(customer__phone_normalized=customer.phone_normalized)
-    if customer.email_normalized:
-        q |= Q(customer__email_normalized=customer.email_normalized)
-    earlier = list(
-        Complaint.objects.filter(q, registered_at__gte=at - dt.timedelta(days=window), registered_at__lte=at)
-        .exclude(pk=complaint.pk)
-        .order_by("registered_at")
-        .values_list("pk", "number")
-    )
-    if not earlier:
-        return
-    complaint.is_repeat = True
-    complaint.save(update_fields=["is_repeat"])
-    complaint.earlier_complaints.add(*[pk for pk, _n in earlier])
-    _event(
-        complaint,
-        ComplaintEvent.Kind.REPEAT,
-        actor=None,
-        at=at,
-        message=_(
-            "Repeat complaint: the customer complained %(n)d time(s) in the last %(days)d days (%(numbers)s)"
-        )
-        % {"n": len(earlier), "days": window, "numbers": ", ".join(n for _pk, n in earlier)},
-        earlier=[n for _pk, n in earlier],
-    )
 
 
 # --------------------------------------------------------------------------------------------------
@@ -932,20 +1068,11 @@ def _unsatisfied(f: FollowUp) -> bool:
 
 
 def _assign(
-    complaint: Complaint,
-    user: User,
-    *,
-    actor: User | None,
-    at: dt.datetime,
-    reason: str = "",
-    bump: bool = True,
+    complaint: Complaint, user: User, *, actor: User | None, at: dt.datetime, reason: str = ""
 ) -> None:
     previous_id = complaint.assignee_id
     complaint.assignee = user
-    if bump:
-        _bump(complaint, "assignee")
-    else:
-        complaint.save(update_fields=["assignee", "updated_at"])
+    _bump(complaint, "assignee")
     _event(
         complaint,
         ComplaintEvent.Kind.ASSIGNED,
@@ -986,18 +1113,12 @@ def complaint_assign(
     return complaint
 
 
-def escalate_locked(
-    complaint: Complaint, *, actor: User | None, at: dt.datetime, reason: str, bump: bool = True
-) -> None:
-    """Escalate a complaint whose row the caller has locked. Idempotent: already escalated stays so.
-    ``bump=False`` for the escalation that is part of the registration (intake work)."""
+def escalate_locked(complaint: Complaint, *, actor: User | None, at: dt.datetime, reason: str) -> None:
+    """Escalate a complaint whose row the caller has locked. Idempotent: already escalated stays so."""
     if complaint.escalated:
         return
     complaint.escalated = True
-    if bump:
-        _bump(complaint, "escalated")
-    else:
-        complaint.save(update_fields=["escalated", "updated_at"])
+    _bump(complaint, "escalated")
     _event(complaint, ComplaintEvent.Kind.ESCALATED, actor=actor, at=at, message=reason)
     notify(
         users=team_supervisors(complaint),

@@ -84,6 +84,46 @@ def start_stages(complaint: Complaint, stages: tuple[str, ...], *, at: dt.dateti
     _summarise(complaint)
 
 
+def start_initial_stages_many(complaints: list[Complaint], *, ratio: float | None = None) -> None:
+    """Start the registration's stages (INITIAL_STAGES) of freshly registered complaints, from their
+    registration time, with one insert for all; the caller holds their rows and writes the summary
+    fields this sets (``next_due_at``, ``sla_warning``, ``is_overdue``). Complaints that already have
+    any deadline take the general path (``start_stages``)."""
+    if not complaints:
+        return
+    ratio = _ratio() if ratio is None else ratio
+    policies = {p.pk: p for p in refcache_policies()}
+    started = set(
+        StageDeadline.objects.filter(complaint_id__in=[c.pk for c in complaints]).values_list(
+            "complaint_id", flat=True
+        )
+    )
+    fresh = []
+    for c in complaints:
+        if c.pk in started:
+            start_stages(c, INITIAL_STAGES, at=c.registered_at)
+            continue
+        policy = policies.get(c.sla_policy_id) if c.sla_policy_id else None
+        if c.sla_policy_id and policy is None:
+            policy = c.sla_policy  # not in this process's snapshot yet: read it
+        dues = []
+        for stage in INITIAL_STAGES:
+            warn, due = _deadline(policy, stage, c.registered_at, ratio)
+            fresh.append(
+                StageDeadline(complaint=c, stage=stage, started_at=c.registered_at, warn_at=warn, due_at=due)
+            )
+            dues.append(due)
+        # No other deadline is pending: the summary is these three.
+        c.next_due_at, c.sla_warning, c.is_overdue = min(dues), False, False
+    StageDeadline.objects.bulk_create(fresh)
+
+
+def refcache_policies() -> tuple[SlaPolicy, ...]:
+    from kesu.complaints import refcache
+
+    return refcache.sla_policies()
+
+
 def meet_stages(complaint: Complaint, stages: tuple[str, ...], *, at: dt.datetime) -> None:
     StageDeadline.objects.filter(complaint=complaint, stage__in=stages, met_at__isnull=True).update(met_at=at)
     _summarise(complaint)
