@@ -316,7 +316,7 @@ class _PgSampler:
                     self.states[key] = self.states.get(key, 0) + 1
 
 
-def _wait_ready(port: int, proc: subprocess.Popen, timeout: float = 60) -> None:
+def _wait_ready(port: int, proc: subprocess.Popen, timeout: float = 180) -> None:
     deadline = time.time() + timeout
     while time.time() < deadline:
         if proc.poll() is not None:
@@ -329,7 +329,7 @@ def _wait_ready(port: int, proc: subprocess.Popen, timeout: float = 60) -> None:
             return
         except OSError:
             time.sleep(0.2)
-    raise RuntimeError("kesu serve did not answer within 60 s")
+    raise RuntimeError(f"kesu serve did not answer within {timeout:.0f} s")
 
 
 def _pending_intake(kind: str, target: dbs.Target, pg: dbs.Postgres | None) -> int:
@@ -514,7 +514,9 @@ def run_intake(
             )
         return {
             "db": kind,
-            "server": f"kesu serve --workers {workers} --threads {threads} (gunicorn gthread)",
+            # gunicorn picks the gthread worker for --threads > 1, its sync worker (no keep-alive) for 1.
+            "server": f"kesu serve --workers {workers} --threads {threads} "
+            f"(gunicorn {'gthread' if threads > 1 else 'sync'})",
             "clients": clients,
             "ncpu": ncpu,
             "seconds": round(window, 2),
