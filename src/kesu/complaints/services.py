@@ -636,8 +636,11 @@ def complaint_intake_finish(
             ids.update(extra.order_by("registered_at").values_list("pk", flat=True)[:fold])
         if not ids:
             return 0
+        # FOR NO KEY UPDATE (the work never changes a key): inserting rows that reference a complaint
+        # (the repeat links of another batch, or of a service finishing one under _lock) takes a key-share
+        # lock, which this does not block, so two finishers never wait on each other in a cycle.
         complaints = list(
-            Complaint.objects.select_for_update(skip_locked=True, of=("self",))
+            Complaint.objects.select_for_update(skip_locked=True, no_key=True, of=("self",))
             .select_related("customer")
             .filter(pk__in=sorted(ids), intake_pending=True)
             .order_by("pk")
