@@ -16,8 +16,12 @@ Invariants:
 - E-mails and notifications leave only after commit (tasks take ids and are idempotent).
 - Complaint numbers are unique and increase within a day; a registration that fails after taking its
   number leaves a gap.
-- Triage (complaints/triage.py) runs at registration inside the same transaction and can never make
-  it fail: an engine failure stores a degraded analysis. Flags never change the severity; a flag listed
+- Registration stores the complaint; its intake work (repeat link, SLA timers, assignment, triage,
+  acknowledgement) runs in the same transaction, or — ``defer=True``, the API — from the finish_intake
+  task after commit, the SLA sweep task, or the first ``_lock`` of the complaint (``intake_pending``).
+  It is the same work either way, as of the registration time, and does not bump ``version``.
+- Triage (complaints/triage.py) is part of the intake work and can never make registration fail: an
+  engine failure stores a degraded analysis. Flags never change the severity; a flag listed
   in KESU_TRIAGE_ESCALATE_FLAGS (privacy leak, safety) escalates the complaint to the supervisors.
   ``complaint_confirm_category`` is the only writer of Complaint.category after registration and of the
   confirmation fields of ComplaintTriage (the category model's training data).
