@@ -12,17 +12,76 @@ def test_create_with_token_returns_201_and_the_complaint(handler, api_for):
     assert r.status_code == 201
     body = r.json()
     complaint = Complaint.objects.get()
-    assert body["number"] == complaint.number
+    number = complaint.number
+    assert body["number"] == number
     assert body["number"].startswith("TS-")
     assert body["channel"] == "api"
     assert body["status"] == "registered"
     assert body["category"] == {"code": "logistics", "name": "物流配送"}
-    assert body["assignee"]["username"] == "handler1"
-    assert body["version"] == complaint.version
-    assert r["ETag"] == f'"{complaint.version}"'
-    assert r["Location"] == f"/api/v1/complaints/{complaint.number}"
-    assert [d["stage"] for d in body["deadlines"]] == ["acknowledge", "first_response", "resolve"]
+    assert body["customer_name"] == "王丽"
+    assert body["customer_phone"] == "138****5678"
+    assert body["version"] == 1
+    assert r["ETag"] == '"1"'
+    assert r["Location"] == f"/api/v1/complaints/{number}"
+    assert body["links"] == {
+        "detail": f"/api/v1/complaints/{number}",
+        "timeline": f"/api/v1/complaints/{number}/timeline",
+        "triage": f"/api/v1/complaints/{number}/triage",
+        "evidence": f"/api/v1/complaints/{number}/evidence",
+        "transitions": f"/api/v1/complaints/{number}/transitions",
+    }
+    # The answer is the registration itself; the intake work was queued and ran after commit.
+    assert body["intake_pending"] is True
+    assert body["assignee"] is None
+    assert body["next_due_at"] is None
+    assert "deadlines" not in body
     assert complaint.registered_by == handler
+    assert complaint.intake_pending is False
+    assert complaint.assignee.username == "handler1"
+    assert complaint.version == 1  # the intake work belongs to the registration: the ETag stays valid
+
+    detail = api.get(f"/complaints/{number}").json()
+
+    assert detail["assignee"]["username"] == "handler1"
+    assert [d["stage"] for d in detail["deadlines"]] == ["acknowledge", "first_response", "resolve"]
+    assert detail["triage"]["category"] == "logistics"
+    assert detail["version"] == 1
+
+
+def test_intake_work_runs_after_commit_with_acknowledgement_and_escalation(handler, supervisor, api_for):
+    from django.core import mail
+
+    body = complaint_body(
+        title="客服泄露了我的手机号",
+        description="你们客服把我的手机号和住址泄露给了第三方，现在天天接到骚扰电话，要求给个说法。",
+    )
+
+    r = api_for(handler).post("/complaints", body)
+
+    assert r.status_code == 201
+    assert r.json()["escalated"] is False  # what the registration itself wrote
+    complaint = Complaint.objects.get()
+    assert complaint.escalated is True
+    kinds = list(complaint.events.order_by("pk").values_list("kind", flat=True))
+    assert kinds == ["registered", "assigned", "triage", "escalated", "message"]
+    assert [m.subject for m in mail.outbox if m.to == ["wangli@example.cn"]] == [
+        f"We have received your complaint {complaint.number}"
+    ]
+    assert supervisor.notifications.filter(complaint=complaint, kind="escalated").count() == 1
+
+
+def test_replay_after_the_intake_work_answers_the_current_state(handler, api_for):
+    api = api_for(handler)
+    first = api.post("/complaints", complaint_body(), **{"Idempotency-Key": "crm-4713"})
+
+    again = api.post("/complaints", complaint_body(), **{"Idempotency-Key": "crm-4713"})
+
+    assert first.json()["intake_pending"] is True
+    assert again.status_code == 200
+    assert again.json()["intake_pending"] is False
+    assert again.json()["assignee"]["username"] == "handler1"
+    assert again.json()["number"] == first.json()["number"]
+    assert again["ETag"] == first["ETag"]
 
 
 def test_same_idempotency_key_returns_the_same_complaint(handler, api_for):

@@ -13,11 +13,12 @@ PRIVACY_BODY = complaint_body(
 )
 
 
-def test_created_complaint_carries_its_triage_summary(handler, supervisor, api_for):
+def test_created_complaint_is_analysed_and_escalated_after_commit(handler, supervisor, api_for):
     api = api_for(handler)
     created = api.post("/complaints", PRIVACY_BODY)
     assert created.status_code == 201
-    body = created.json()
+    assert created.json()["intake_pending"] is True
+    body = api.get(f"/complaints/{created.json()['number']}").json()
     assert body["escalated"] is True
     summary = body["triage"]
     assert summary["category"] == "privacy"

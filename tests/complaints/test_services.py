@@ -552,7 +552,7 @@ def test_failed_registration_leaves_no_attachment_on_disk(handler, settings, mon
     def boom(*args, **kwargs):
         raise RuntimeError("disk full while linking repeats")
 
-    monkeypatch.setattr(services, "_link_repeats", boom)
+    monkeypatch.setattr(services, "_earlier_complaints", boom)
     with pytest.raises(RuntimeError):
         register(handler, attachments=[pdf])
     assert Complaint.objects.count() == 0

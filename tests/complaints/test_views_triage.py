@@ -73,10 +73,12 @@ def test_a_suggestion_that_differs_offers_change_and_keep(client, handler):
 def test_confirm_and_correct_from_the_page(client, handler):
     c = register(handler, **REFUND)
     client.force_login(handler)
-    version = Complaint.objects.get(pk=c.pk).version
+    stale_version = Complaint.objects.get(pk=c.pk).version
+    Complaint.objects.filter(pk=c.pk).update(version=stale_version + 1)  # someone else's change meanwhile
+    version = stale_version + 1
 
     stale = client.post(
-        _url("triage_confirm", c), {"category": "refund_return", "version": version - 1}, follow=True
+        _url("triage_confirm", c), {"category": "refund_return", "version": stale_version}, follow=True
     )
     assert "changed by someone else" in stale.content.decode()
     assert Complaint.objects.get(pk=c.pk).category.code == "promise_broken"

@@ -27,6 +27,7 @@ from kesu.api.schemas import (
     Choice,
     CompensationLineOut,
     CompensationTierOut,
+    ComplaintCreated,
     ComplaintCreateIn,
     ComplaintDetail,
     ComplaintSummary,
@@ -143,13 +144,19 @@ IfMatch = Header(None, alias="If-Match", description='The complaint version the 
 
 @router.post(
     "/complaints",
-    response={200: ComplaintDetail, 201: ComplaintDetail, **ERRORS},
+    response={200: ComplaintCreated, 201: ComplaintCreated, **ERRORS},
     summary="Register a complaint",
     description=(
         "Registers a complaint (default channel `api`). Send an `Idempotency-Key` header so that a retried "
         "request returns the complaint created first (200) instead of a duplicate; reusing a key with a "
         "different body answers 422 `idempotency_key_reused`. Attachments are added afterwards with "
-        "POST /complaints/{number}/evidence."
+        "POST /complaints/{number}/evidence.\n\n"
+        "The answer is the complaint's own fields and `links`, not its related lists. The intake work "
+        "(repeat link, SLA deadlines, automatic assignment, triage with escalation of high-sensitivity "
+        "complaints, the acknowledgement to the customer) runs in the background right after the "
+        "registration commits: while it is queued `intake_pending` is true and `assignee`, "
+        "`next_due_at` are empty. It does not change `version`, so the `ETag` stays valid; any action on "
+        "the complaint runs it first if it is still queued."
     ),
 )
 def complaint_create(
@@ -181,16 +188,16 @@ def complaint_create(
         ),
         actor=user,
         idempotency_key=idempotency_key.strip(),
+        defer=True,
     )
     replayed = getattr(complaint, "_replayed", False)
-    # Rendered without the visibility check: the caller registered it, even when the category routes it
-    # to a team whose queue the caller cannot read.
-    complaint = Complaint.objects.select_related("customer", "category", "department", "assignee").get(
-        pk=complaint.pk
-    )
+    # Answered from what the registration holds in memory (its customer, category and team) without the
+    # visibility check: the caller registered it, even when the category routes it to a team whose queue
+    # the caller cannot read.
+    base = request.path.rstrip("/")
     response["ETag"] = f'"{complaint.version}"'
-    response["Location"] = f"{request.path.rstrip('/')}/{complaint.number}"
-    return Status(200 if replayed else 201, ComplaintDetail.of(complaint, pii=_pii(user)))
+    response["Location"] = f"{base}/{complaint.number}"
+    return Status(200 if replayed else 201, ComplaintCreated.of(complaint, pii=_pii(user), base=base))
 
 
 @router.get("/complaints", response={200: QueuePageOut, **ERRORS}, summary="A queue of complaints")

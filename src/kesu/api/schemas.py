@@ -435,6 +435,41 @@ class ComplaintSummary(Schema):
         return cls(**cls.fields_of(c, pii=pii))
 
 
+class ComplaintLinks(Schema):
+    detail: str = Field(..., examples=["/api/v1/complaints/TS-20261122-0001"])
+    timeline: str
+    triage: str
+    evidence: str
+    transitions: str
+
+
+class ComplaintCreated(ComplaintSummary):
+    """What POST /complaints answers: the complaint's own fields, from what the registration wrote (no
+    re-read of its related lists), and where to find the rest."""
+
+    intake_pending: bool = Field(
+        ...,
+        description="True while the intake work (repeat link, SLA deadlines, assignment, triage, "
+        "acknowledgement) is still queued; it follows within seconds and GET /complaints/{number} shows it",
+    )
+    links: ComplaintLinks
+
+    @classmethod
+    def of(cls, c: Complaint, *, pii: bool, base: str) -> ComplaintCreated:  # type: ignore[override]
+        url = f"{base}/{c.number}"
+        return cls(
+            **cls.fields_of(c, pii=pii),
+            intake_pending=c.intake_pending,
+            links=ComplaintLinks(
+                detail=url,
+                timeline=f"{url}/timeline",
+                triage=f"{url}/triage",
+                evidence=f"{url}/evidence",
+                transitions=f"{url}/transitions",
+            ),
+        )
+
+
 # --------------------------------------------------------------------------------------------------
 # Triage
 

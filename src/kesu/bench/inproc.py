@@ -122,14 +122,28 @@ def intake_setup() -> dict:
 
 
 def intake_verify() -> dict:
-    from kesu.complaints.models import Complaint, ComplaintEvent, StageDeadline
+    from django.db.models import Count
 
+    from kesu.complaints.models import (
+        Complaint,
+        ComplaintEvent,
+        ComplaintTriage,
+        OutboundMessage,
+        StageDeadline,
+    )
+
+    numbers = Complaint.objects.aggregate(n=Count("number"), distinct=Count("number", distinct=True))
     return {
         "complaints": Complaint.objects.count(),
+        "distinct_numbers": numbers["distinct"],
+        "intake_pending": Complaint.objects.filter(intake_pending=True).count(),
         "events": ComplaintEvent.objects.count(),
         "deadlines": StageDeadline.objects.count(),
         "assigned": Complaint.objects.filter(assignee__isnull=False).count(),
         "repeat": Complaint.objects.filter(is_repeat=True).count(),
+        "triage": ComplaintTriage.objects.count(),
+        "acknowledgements": OutboundMessage.objects.count(),
+        "escalated": Complaint.objects.filter(escalated=True).count(),
     }
 
 

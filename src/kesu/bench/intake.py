@@ -3,6 +3,13 @@ loopback by a pool of client processes that POST /api/v1/complaints with a beare
 
 The load generator runs on the same machine and competes with the server and the database for the
 same cores; the result reports how much CPU the clients used so the figure can be read accordingly.
+
+The API registers a complaint and leaves its intake work (repeat link, SLA timers, assignment, triage,
+acknowledgement) to the ``finish_intake`` task. With ``worker=True`` (the default) a ``kesu worker`` runs
+during the measurement, as in production, and after the window the benchmark waits until it has
+finished every complaint: ``drained_per_s`` is complaints / time until the last one was finished, and
+the worker's CPU is reported with the rest. With ``worker=False`` only the API is measured and the
+backlog is left in the queue (reported as ``intake_pending``).
 """
 
 from __future__ import annotations
@@ -309,7 +316,7 @@ class _PgSampler:
                     self.states[key] = self.states.get(key, 0) + 1
 
 
-def _wait_ready(port: int, proc: subprocess.Popen, timeout: float = 60) -> None:
+def _wait_ready(port: int, proc: subprocess.Popen, timeout: float = 180) -> None:
     deadline = time.time() + timeout
     while time.time() < deadline:
         if proc.poll() is not None:
@@ -322,7 +329,32 @@ def _wait_ready(port: int, proc: subprocess.Popen, timeout: float = 60) -> None:
             return
         except OSError:
             time.sleep(0.2)
-    raise RuntimeError("kesu serve did not answer within 60 s")
+    raise RuntimeError(f"kesu serve did not answer within {timeout:.0f} s")
+
+
+def _pending_intake(kind: str, target: dbs.Target, pg: dbs.Postgres | None) -> int:
+    """Complaints whose intake work has not run yet, read straight from the database."""
+    sql = "select count(*) from complaints_complaint where intake_pending"
+    if kind == "postgres" and pg is not None:
+        with pg.connect(target.info["database"]) as conn:
+            return int(conn.execute(sql).fetchone()[0])
+    import sqlite3
+
+    conn = sqlite3.connect(target.data_dir / "kesu.sqlite3", timeout=30)
+    try:
+        return int(conn.execute(sql).fetchone()[0])
+    finally:
+        conn.close()
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
 
 
 def run_intake(
@@ -335,6 +367,8 @@ def run_intake(
     seconds: float,
     max_requests: int,
     warmup: int = 5,
+    worker: bool = True,
+    drain_timeout: float = 600,
 ) -> dict:
     with dbs.fresh(kind, pg, "intake") as target:
         out = target.data_dir / "setup.json"
@@ -357,6 +391,17 @@ def run_intake(
                 stderr=subprocess.STDOUT,  # noqa: S603
                 start_new_session=True,
             )
+        worker_proc = None
+        if worker:
+            with open(target.data_dir / "worker.log", "wb") as log_out:
+                worker_proc = subprocess.Popen(
+                    dbs.kesu_cmd("worker", "--no-scheduler"),
+                    env=target.env(),
+                    stdout=log_out,
+                    stderr=subprocess.STDOUT,  # noqa: S603
+                    start_new_session=True,
+                )
+        drain: dict = {}
         try:
             _wait_ready(port, proc)
             start_at = time.time() + 3.0  # time for every client to connect and warm up
@@ -392,14 +437,25 @@ def run_intake(
                 procs1 = _proc_cpu()
                 pg_waits = sampler.stop() if sampler else None
                 client_pids = {p.pid for p in pool._pool}  # type: ignore[attr-defined]  # noqa: SLF001 - the pool's workers
+            if worker_proc is not None:
+                # Let the worker finish the backlog; the server stays up but idle.
+                left = _pending_intake(kind, target, pg)
+                drain["pending_at_window_end"] = left
+                while left and time.time() - end_at < drain_timeout:
+                    time.sleep(0.25)
+                    left = _pending_intake(kind, target, pg)
+                drain["drained_at"] = time.time()
+                drain["pending_after_drain"] = left
+                procs2 = _proc_cpu()
+                drain["worker_cpu_s"] = sum(
+                    procs2[p][1] - procs0.get(p, (0, 0.0))[1]
+                    for p in _descendants(worker_proc.pid, procs2)
+                    if p in procs2
+                )
         finally:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(proc.pid, signal.SIGTERM)
-            try:
-                proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait()
+            _stop(proc)
+            if worker_proc is not None:
+                _stop(worker_proc)
         window = min(seconds, max(r["finished_at"] for r in results) - start_at)
         latencies = [x for r in results for x in r["latencies"]]
         statuses: dict[str, int] = {}
@@ -432,9 +488,35 @@ def run_intake(
         )
         verify = json.loads(verify_out.read_text())
         server_errors = _server_errors(server_log)
+        created = statuses.get("201", 0)
+        notes = []
+        if worker_proc is not None:
+            # Everything registered, warm-up included, had to be finished by the worker.
+            finished = verify["complaints"] - verify["intake_pending"]
+            span = drain["drained_at"] - start_at
+            drain["drained_per_s"] = (
+                round(created / span, 1) if span > 0 and not verify["intake_pending"] else None
+            )
+            drain["drain_seconds_after_window"] = round(drain["drained_at"] - end_at, 1)
+            drain["worker_cpu_ms_per_complaint"] = round(drain["worker_cpu_s"] * 1000 / max(finished, 1), 1)
+            notes.append(
+                f"worker: {drain['pending_at_window_end']} complaints still pending when the window closed, "
+                f"all finished {drain['drain_seconds_after_window']} s later "
+                f"(end to end {drain['drained_per_s']} complaints/s); worker CPU "
+                f"{drain['worker_cpu_ms_per_complaint']} ms per complaint (measured from the window's start "
+                "to the end of the drain)"
+                if not verify["intake_pending"]
+                else f"worker: {verify['intake_pending']} complaints still pending after {drain_timeout:.0f} s"
+            )
+        else:
+            notes.append(
+                f"no worker: {verify['intake_pending']} complaints left with their intake work queued"
+            )
         return {
             "db": kind,
-            "server": f"kesu serve --workers {workers} --threads {threads} (gunicorn gthread)",
+            # gunicorn picks the gthread worker for --threads > 1, its sync worker (no keep-alive) for 1.
+            "server": f"kesu serve --workers {workers} --threads {threads} "
+            f"(gunicorn {'gthread' if threads > 1 else 'sync'})",
             "clients": clients,
             "ncpu": ncpu,
             "seconds": round(window, 2),
@@ -452,6 +534,8 @@ def run_intake(
             },
             "pg_wait_events": pg_waits,
             "rows_in_db": verify,
+            "worker": drain or None,
+            "notes": notes,
         }
 
 

@@ -6,3 +6,8 @@ class ComplaintsConfig(AppConfig):
     name = "kesu.complaints"
     label = "complaints"
     verbose_name = _("Complaint desk")
+
+    def ready(self) -> None:
+        from kesu.complaints import refcache
+
+        refcache.connect_signals()

@@ -269,6 +269,10 @@ class Complaint(models.Model):
     registered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Registered, but the registration's follow-up work (repeat link, SLA timers, assignment, triage,
+    # acknowledgement) has not run yet: services.complaint_intake_finish does it, from a task after
+    # commit, from the SLA sweep if that task was lost, or from the first service that locks the row.
+    intake_pending = models.BooleanField(default=False, db_default=False)
     # Optimistic concurrency: every write bumps it; a write based on an older version is refused.
     version = models.PositiveIntegerField(default=1)
     updated_at = models.DateTimeField(auto_now=True)
@@ -301,6 +305,9 @@ class Complaint(models.Model):
             models.Index(fields=["status", "registered_at"], name="cmp_status_reg"),
             models.Index(fields=["closed_at"], name="cmp_closed_at", condition=Q(closed_at__isnull=False)),
             models.Index(fields=["customer", "registered_at"], name="cmp_customer_reg"),
+            models.Index(
+                fields=["registered_at"], name="cmp_intake_pending", condition=Q(intake_pending=True)
+            ),
         ]
 
     def __str__(self) -> str:

@@ -16,8 +16,12 @@ Invariants:
 - E-mails and notifications leave only after commit (tasks take ids and are idempotent).
 - Complaint numbers are unique and increase within a day; a registration that fails after taking its
   number leaves a gap.
-- Triage (complaints/triage.py) runs at registration inside the same transaction and can never make
-  it fail: an engine failure stores a degraded analysis. Flags never change the severity; a flag listed
+- Registration stores the complaint; its intake work (repeat link, SLA timers, assignment, triage,
+  acknowledgement) runs in the same transaction, or — ``defer=True``, the API — from the finish_intake
+  task after commit, the SLA sweep task, or the first ``_lock`` of the complaint (``intake_pending``).
+  It is the same work either way, as of the registration time, and does not bump ``version``.
+- Triage (complaints/triage.py) is part of the intake work and can never make registration fail: an
+  engine failure stores a degraded analysis. Flags never change the severity; a flag listed
   in KESU_TRIAGE_ESCALATE_FLAGS (privacy leak, safety) escalates the complaint to the supervisors.
   ``complaint_confirm_category`` is the only writer of Complaint.category after registration and of the
   confirmation fields of ComplaintTriage (the category model's training data).
@@ -36,7 +40,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -46,7 +50,7 @@ from kesu.accounts.models import AuthorityLimit, Department, User
 from kesu.accounts.roles import APPROVAL_LADDER, Cap, Role, can
 from kesu.common import clock
 from kesu.common.errors import ConcurrentEdit, NotFound, NotPermitted, TransitionRefused, ValidationFailed
-from kesu.complaints import sla, triage
+from kesu.complaints import refcache, sla, triage
 from kesu.complaints.models import (
     OPEN_Q,
     Category,
@@ -125,9 +129,14 @@ def _lock(complaint_id: int) -> Complaint:
     try:
         # The row alone: most steps never read the customer, category or SLA policy, and joining them
         # on every lock cost a sixth of a demo load's time. Those that do fetch them on first access.
-        return Complaint.objects.select_for_update().get(pk=complaint_id)
+        complaint = Complaint.objects.select_for_update().get(pk=complaint_id)
     except Complaint.DoesNotExist:
         raise NotFound(_("Complaint not found.")) from None
+    if complaint.intake_pending:
+        # Its registration's follow-up work has not run yet (task still queued): do it now, under this
+        # lock, so that no step ever acts on a complaint without its timers, assignee or triage.
+        _finish_intake_locked([complaint], clear_flag=True)
+    return complaint
 
 
 def _check_version(complaint: Complaint, expected_version: int | None) -> None:
@@ -243,6 +252,34 @@ def notify(
     return created
 
 
+def _notify_many(alerts: Sequence[tuple[Iterable[User | None], Complaint | None, str, str]]) -> None:
+    """``notify()`` for several (users, complaint, kind, message) at once: one insert, one enqueue."""
+    at = clock.now()
+    created = []
+    for users, complaint, kind, message in alerts:
+        seen: set[int] = set()
+        for user in users:
+            if user is None or user.pk in seen or not user.is_active:
+                continue
+            seen.add(user.pk)
+            created.append(
+                Notification(user=user, complaint=complaint, kind=kind, message=message[:300], created_at=at)
+            )
+    if not created:
+        return
+    Notification.objects.bulk_create(created)
+    from kesu.complaints import tasks
+
+    ids = [n.pk for n in created]
+
+    def enqueue() -> None:
+        with transaction.atomic():
+            for i in ids:
+                tasks.send_notification_email.enqueue(i)
+
+    transaction.on_commit(enqueue)
+
+
 def message_to_customer(
     *,
     complaint: Complaint,
@@ -312,21 +349,48 @@ def notification_mark_read(*, user: User, notification_ids: Sequence[int] | None
 
 
 def _next_number(at: dt.datetime) -> str:
+    """The day's next complaint number, from one upsert statement (the first of the day creates the row).
+
+    Outside a transaction (the API and form paths) it commits on its own, so the sequence row is locked
+    only for that one statement; on PostgreSQL that commit is asynchronous (no wait for the WAL flush):
+    the registration that uses the number commits synchronously afterwards, and flushing its commit
+    record flushes the increment before it, so a crash can lose an increment only together with every
+    complaint that used it — numbers are never handed out twice. Inside a caller's transaction it is a
+    plain statement of that transaction. A registration that fails after taking its number leaves a gap.
+    """
     day = timezone.localtime(at).date()
-    # The row lock serialises concurrent registrations of the same day; the first of the day creates it.
-    seq, created = DailySequence.objects.select_for_update().get_or_create(day=day, defaults={"last": 1})
-    if not created:
-        seq.last += 1
-        seq.save(update_fields=["last"])
-    return f"TS-{day:%Y%m%d}-{seq.last:04d}"
+    qn = connection.ops.quote_name
+    table, last, day_col = qn(DailySequence._meta.db_table), qn("last"), qn("day")
+    upsert = (
+        f"INSERT INTO {table} ({day_col}, {last}) {{values}} "
+        f"ON CONFLICT ({day_col}) DO UPDATE SET {last} = {table}.{last} + 1 RETURNING {last}"
+    )
+    # Identifiers are the model's own, quoted; the day is a parameter.
+    if connection.vendor == "postgresql" and not connection.in_atomic_block:
+        async_commit = "WITH a AS (SELECT set_config('synchronous_commit', 'off', true)) "
+        sql = async_commit + upsert.format(values="SELECT %s, 1 FROM a")
+    else:
+        sql = upsert.format(values="VALUES (%s, 1)")
+    with connection.cursor() as cur:
+        cur.execute(sql, [connection.ops.adapt_datefield_value(day)])
+        (n,) = cur.fetchone()
+    return f"TS-{day:%Y%m%d}-{n:04d}"
 
 
 def _customer_upsert(data: CustomerInput, *, phone: str, email: str) -> Customer:
-    existing = None
+    # One read for both keys: the phone match wins, then the e-mail match (each the oldest customer).
+    q = Q()
     if phone:
-        existing = Customer.objects.filter(phone_normalized=phone).order_by("pk").first()
-    if existing is None and email:
-        existing = Customer.objects.filter(email_normalized=email.lower()).order_by("pk").first()
+        q |= Q(phone_normalized=phone)
+    if email:
+        q |= Q(email_normalized=email.lower())
+    existing = None
+    for c in Customer.objects.filter(q).order_by("pk"):
+        if phone and c.phone_normalized == phone:
+            existing = c
+            break
+        if existing is None:
+            existing = c
     if existing is None:
         return Customer.objects.create(
             name=data.name,
@@ -362,7 +426,7 @@ def _customer_upsert(data: CustomerInput, *, phone: str, email: str) -> Customer
 
 
 def _pick_team(category: Category) -> Department:
-    teams = list(Department.objects.filter(kind=Department.Kind.COMPLAINT_TEAM).order_by("pk"))
+    teams = refcache.complaint_teams()
     if not teams:
         raise ValidationFailed(
             _("No complaint team is set up. An administrator must create one."), code="no_team"
@@ -374,29 +438,16 @@ def _pick_team(category: Category) -> Department:
     return (generalists or teams)[0]
 
 
-def _least_loaded_handler(team: Department) -> User | None:
-    """The active handler of ``team`` with the fewest open complaints (ties: lowest id).
+def complaint_register(
+    *, data: ComplaintInput, actor: User | None, idempotency_key: str = "", defer: bool = False
+) -> Complaint:
+    """Register a complaint (登记): validate, number, store it with its customer, then the intake work:
+    link repeats, start SLA timers, assign, triage (escalating high-sensitivity flags), acknowledge
+    receipt to the customer. With ``idempotency_key`` a repeated call returns the first complaint.
 
-    The load is a per-handler subquery over open complaints only, so it runs on the partial index of
-    open complaints and does not grow with a handler's closed history."""
-    open_load = (
-        Complaint.objects.filter(OPEN_Q, assignee=OuterRef("pk"))
-        .order_by()
-        .values("assignee")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return (
-        User.objects.filter(is_active=True, department=team, role__in=HANDLER_ROLES)
-        .annotate(load=Coalesce(Subquery(open_load), 0))
-        .order_by("load", "pk")
-        .first()
-    )
-
-
-def complaint_register(*, data: ComplaintInput, actor: User | None, idempotency_key: str = "") -> Complaint:
-    """Register a complaint (登记): validate, number, link repeats, start SLA timers, assign, acknowledge
-    receipt to the customer. With ``idempotency_key`` a repeated call returns the first complaint."""
+    ``defer=True`` (the API) stores the complaint with ``intake_pending`` and leaves the intake work to
+    the ``finish_intake`` task (complaint_intake_finish), which runs it after commit; otherwise it runs
+    in this transaction. Either way it is the same work with the same registration time."""
     if actor is not None and not can(actor, Cap.INTAKE):
         raise NotPermitted(_("You may not register complaints."))
     if data.channel not in Channel.values:
@@ -432,12 +483,10 @@ def complaint_register(*, data: ComplaintInput, actor: User | None, idempotency_
                 _("The ID number is not a valid resident ID."), details={"field": "id_number"}
             )
         id_number = ric.compact(id_number)
-    category = Category.objects.filter(code=data.category_code, active=True).first()
+    category = refcache.category(data.category_code)
     if category is None:
         raise ValidationFailed(_("Unknown category."), details={"field": "category"})
     uploads = [(u, *check_upload(u)) for u in data.attachments]
-    # Pure computation (~0.1 ms once the engine is built); never raises.
-    analysis = triage.run_analysis(triage.complaint_text(title, description))
     request_hash = hashlib.sha256(
         json.dumps(
             [data.channel, data.category_code, title, description, phone, email], ensure_ascii=False
@@ -447,14 +496,14 @@ def complaint_register(*, data: ComplaintInput, actor: User | None, idempotency_
     prior = _idempotent_prior(actor, idempotency_key)
     if prior is not None:
         return _replay(prior, request_hash)
+    # Pure computation (~0.1 ms once the engine is built); never raises. Deferred: the task runs it.
+    analysis = None if defer else triage.run_analysis(triage.complaint_text(title, description))
 
     saved_files: list[str] = []
     at = clock.now()
-    # The day's number comes from its own short transaction: holding the sequence row's lock through
-    # the whole registration serialised concurrent intake (docs/benchmarks.md). A registration that
-    # fails afterwards leaves a gap in the day's numbers, never a duplicate.
-    with transaction.atomic():
-        number = _next_number(at)
+    # The day's number is taken before the registration's transaction (see _next_number): holding the
+    # sequence row's lock through the whole registration serialised concurrent intake.
+    number = _next_number(at)
     try:
         with transaction.atomic():
             customer = _customer_upsert(
@@ -490,10 +539,14 @@ def complaint_register(*, data: ComplaintInput, actor: User | None, idempotency_
                     tier=customer.tier,
                     special_group=bool(customer.special_group),
                 ),
+                intake_pending=defer,
             )
             if idempotency_key and actor is not None:
                 IdempotencyRecord.objects.create(
-                    key=idempotency_key, user=actor, request_hash=request_hash, complaint=complaint
+                    key=idempotency_key,
+                    user=actor,
+                    request_hash=request_hash,
+                    complaint=complaint,
                 )
             _event(
                 complaint,
@@ -523,30 +576,10 @@ def complaint_register(*, data: ComplaintInput, actor: User | None, idempotency_
                     message=original_name,
                     evidence_id=ev.pk,
                 )
-            _link_repeats(complaint, at=at)
-            sla.start_stages(complaint, sla.INITIAL_STAGES, at=at)
-            handler = _least_loaded_handler(team)
-            if handler is not None:
-                _assign(
-                    complaint, handler, actor=None, at=at, reason=_("Automatic assignment (least loaded)")
-                )
-            _record_triage(complaint, triage.store_analysis(complaint, analysis, at=at, new=True), at=at)
-            message_to_customer(
-                complaint=complaint,
-                subject=_("We have received your complaint %(number)s") % {"number": complaint.number},
-                body=_(
-                    'Dear %(name)s,\n\nwe have received your complaint "%(title)s" and registered it under '
-                    "number %(number)s. A complaint handler will contact you soon. You can check its progress at "
-                    "%(url)s with this number and the last four digits of your phone number.\n\n%(org)s"
-                )
-                % {
-                    "name": customer.name,
-                    "title": title,
-                    "number": complaint.number,
-                    "url": f"{settings.KESU_SITE_URL}/c/status/",
-                    "org": settings.KESU_ORG_NAME,
-                },
-            )
+            if defer:
+                _enqueue_intake_finish(complaint.pk)
+            else:
+                _finish_intake_locked([complaint], analyses={complaint.pk: analysis}, clear_flag=False)
     except IntegrityError:
         _delete_stored_files(saved_files)
         # Two identical retries raced: the other one won; hand back its complaint.
@@ -561,6 +594,297 @@ def complaint_register(*, data: ComplaintInput, actor: User | None, idempotency_
     return complaint
 
 
+# --------------------------------------------------------------------------------------------------
+# Intake work (after registration, in the request or from a task)
+
+# How many other pending complaints one finish_intake task takes along (one transaction, one commit).
+INTAKE_FOLD = 20
+# A complaint still pending after this long lost its task (e.g. a Redis queue flushed between commit and
+# enqueue): the periodic SLA sweep task finishes it (tasks.sla_sweep).
+INTAKE_STALE_AFTER = dt.timedelta(minutes=2)
+
+
+def _enqueue_intake_finish(complaint_id: int) -> None:
+    """Queue the intake work of a complaint registered in the current transaction. With the database
+    task backend the task row is written in this transaction: it commits with the complaint or not at
+    all. Any other backend (Redis, the inline one of the tests) is called after commit, so the worker
+    never looks for a complaint that is not there yet (and a lost enqueue is caught by the sweep)."""
+    from kesu.complaints import tasks
+
+    backend = tasks.finish_intake.get_backend()
+    if type(backend).__module__.startswith("django_tasks_db"):
+        tasks.finish_intake.enqueue(complaint_id)
+    else:
+        transaction.on_commit(lambda: tasks.finish_intake.enqueue(complaint_id))
+
+
+def complaint_intake_finish(
+    *, complaint_ids: Sequence[int] = (), fold: int = 0, registered_before: dt.datetime | None = None
+) -> int:
+    """Run the intake work of pending complaints: ``complaint_ids``, plus up to ``fold`` more of the oldest
+    pending ones (registered before ``registered_before`` when given). Idempotent: a complaint whose work
+    is done (by another task, the sweep or a service that locked it) is skipped. One transaction; rows
+    another worker is finishing right now are skipped, not waited for. Returns how many it finished."""
+    with transaction.atomic():
+        ids = set()
+        if complaint_ids:
+            ids.update(
+                Complaint.objects.filter(pk__in=list(complaint_ids), intake_pending=True).values_list(
+                    "pk", flat=True
+                )
+            )
+        if fold:
+            extra = Complaint.objects.filter(intake_pending=True)
+            if registered_before is not None:
+                extra = extra.filter(registered_at__lt=registered_before)
+            ids.update(extra.order_by("registered_at").values_list("pk", flat=True)[:fold])
+        if not ids:
+            return 0
+        # FOR NO KEY UPDATE (the work never changes a key): inserting rows that reference a complaint
+        # (the repeat links of another batch, or of a service finishing one under _lock) takes a key-share
+        # lock, which this does not block, so two finishers never wait on each other in a cycle.
+        complaints = list(
+            Complaint.objects.select_for_update(skip_locked=True, no_key=True, of=("self",))
+            .select_related("customer")
+            .filter(pk__in=sorted(ids), intake_pending=True)
+            .order_by("pk")
+        )
+        _finish_intake_locked(complaints, clear_flag=True)
+    return len(complaints)
+
+
+def _finish_intake_locked(
+    complaints: list[Complaint],
+    *,
+    analyses: dict[int, triage.Analysis | None] | None = None,
+    clear_flag: bool,
+) -> None:
+    """The intake work of registered complaints whose rows the caller has locked (or just inserted), as
+    of their registration time, for a batch at once (a handful of statements however many there are):
+
+    1. repeat link to the same customer's complaints in the repeat window;
+    2. SLA deadlines of the registration's stages (sla.start_initial_stages_many);
+    3. assignment to the least-loaded handler of the team (loads counted once per team, then kept up to
+       date in memory: the same choices as one complaint after the other);
+    4. triage analysis (``analyses``: already computed, by complaint id), its flags event, and escalation
+       to the supervisors for a flag in KESU_TRIAGE_ESCALATE_FLAGS;
+    5. the acknowledgement to the customer (e-mail after commit, or recorded for sending by hand).
+
+    Each complaint's timeline gets the same events in the same order as before the work was batched. It
+    belongs to the registration, so it does not bump ``version``: the version the registration answered
+    with stays valid."""
+    if not complaints:
+        return
+    desk = DeskSettings.current()
+    at_now = clock.now()
+    events: list[ComplaintEvent] = []  # in timeline order per complaint
+    alerts: list[tuple[list[User], Complaint, str, str]] = []  # notify() arguments
+
+    def event(c: Complaint, kind: str, message: str, **data: Any) -> ComplaintEvent:
+        e = ComplaintEvent(complaint=c, at=c.registered_at, actor=None, kind=kind, message=message, data=data)
+        events.append(e)
+        return e
+
+    earlier = _earlier_complaints(complaints, window_days=desk.repeat_window_days)
+    sla.start_initial_stages_many(complaints, ratio=float(desk.warning_ratio or Decimal("0.8")))
+    handlers = _handler_loads({c.department_id for c in complaints if c.assignee_id is None})
+    supervisors: dict[int, list[User]] = {}
+    links = []
+    triage_rows = []
+    messages = []
+    for c in complaints:
+        found = earlier.get(c.pk, [])
+        if found:
+            c.is_repeat = True
+            links += [
+                Complaint.earlier_complaints.through(from_complaint_id=c.pk, to_complaint_id=pk)
+                for pk, _n in found
+            ]
+            event(
+                c,
+                ComplaintEvent.Kind.REPEAT,
+                _(
+                    "Repeat complaint: the customer complained %(n)d time(s) in the last %(days)d days "
+                    "(%(numbers)s)"
+                )
+                % {
+                    "n": len(found),
+                    "days": desk.repeat_window_days,
+                    "numbers": ", ".join(n for _pk, n in found),
+                },
+                earlier=[n for _pk, n in found],
+            )
+        team = handlers.get(c.department_id)
+        if c.assignee_id is None and team:
+            handler = min(team, key=lambda u: (u.load, u.pk))  # type: ignore[attr-defined]
+            handler.load += 1  # type: ignore[attr-defined]
+            c.assignee = handler
+            event(
+                c,
+                ComplaintEvent.Kind.ASSIGNED,
+                _("Assigned to %(user)s") % {"user": handler}
+                + " — "
+                + _("Automatic assignment (least loaded)"),
+                assignee=handler.pk,
+                previous=None,
+            )
+            alerts.append(
+                (
+                    [handler],
+                    c,
+                    "assigned",
+                    _("%(number)s was assigned to you: %(title)s") % {"number": c.number, "title": c.title},
+                )
+            )
+        analysis = (analyses or {}).get(c.pk) or triage.run_analysis(
+            triage.complaint_text(c.title, c.description)
+        )
+        row = ComplaintTriage(complaint=c, **triage.analysis_values(analysis, at=c.registered_at))
+        triage_rows.append(row)
+        if row.flags:
+            names = [triage.label("flag", code, row) for code in row.flags]
+            event(
+                c,
+                ComplaintEvent.Kind.TRIAGE,
+                _("Sensitivity flags: %(flags)s") % {"flags": triage.join(names)},
+                flags=list(row.flags),
+            )
+            high = [code for code in row.flags if code in settings.KESU_TRIAGE_ESCALATE_FLAGS]
+            if high and not c.escalated:
+                reason = _(
+                    "High-sensitivity complaint (%(flags)s): escalated to the supervisors at intake"
+                ) % {"flags": triage.join(triage.label("flag", code, row) for code in high)}
+                c.escalated = True
+                event(c, ComplaintEvent.Kind.ESCALATED, reason)
+                if c.department_id not in supervisors:
+                    supervisors[c.department_id] = team_supervisors(c)
+                alerts.append(
+                    (
+                        supervisors[c.department_id],
+                        c,
+                        "escalated",
+                        _("%(number)s escalated: %(reason)s") % {"number": c.number, "reason": reason},
+                    )
+                )
+        customer = c.customer
+        email = customer.email
+        subject = _("We have received your complaint %(number)s") % {"number": c.number}
+        msg = OutboundMessage(
+            complaint=c,
+            channel=Channel.EMAIL if email else Channel.PHONE,
+            recipient=email or customer.phone,
+            subject=subject,
+            body=_(
+                'Dear %(name)s,\n\nwe have received your complaint "%(title)s" and registered it under '
+                "number %(number)s. A complaint handler will contact you soon. You can check its progress at "
+                "%(url)s with this number and the last four digits of your phone number.\n\n%(org)s"
+            )
+            % {
+                "name": customer.name,
+                "title": c.title,
+                "number": c.number,
+                "url": f"{settings.KESU_SITE_URL}/c/status/",
+                "org": settings.KESU_ORG_NAME,
+            },
+            state=OutboundMessage.State.QUEUED if email else OutboundMessage.State.MANUAL,
+            created_at=at_now,
+        )
+        messages.append(msg)
+        # The message's id is known once it is inserted (below); the event is completed then.
+        event(
+            c,
+            ComplaintEvent.Kind.MESSAGE,
+            subject if email else _("To send by hand: %(subject)s") % {"subject": subject},
+        )._message = msg  # type: ignore[attr-defined]
+        c.intake_pending = False
+        c.updated_at = at_now
+
+    if links:
+        Complaint.earlier_complaints.through.objects.bulk_create(links)
+    ComplaintTriage.objects.bulk_create(triage_rows)
+    OutboundMessage.objects.bulk_create(messages)
+    for e in events:
+        msg = getattr(e, "_message", None)
+        if msg is not None:
+            e.data = {"message_id": msg.pk}
+    ComplaintEvent.objects.bulk_create(events)
+    fields = ["is_repeat", "next_due_at", "sla_warning", "is_overdue", "assignee", "escalated", "updated_at"]
+    if clear_flag:
+        fields.append("intake_pending")
+    Complaint.objects.bulk_update(complaints, fields)
+    _notify_many(alerts)
+    mail_ids = [m.pk for m in messages if m.state == OutboundMessage.State.QUEUED]
+    if mail_ids:
+        from kesu.complaints import tasks
+
+        def enqueue() -> None:
+            with transaction.atomic():  # one commit for the batch with the database task backend
+                for i in mail_ids:
+                    tasks.send_outbound_message.enqueue(i)
+
+        transaction.on_commit(enqueue)
+
+
+def _earlier_complaints(complaints: list[Complaint], *, window_days: int) -> dict[int, list[tuple[int, str]]]:
+    """For each complaint, the same customer's complaints (normalised phone or e-mail) registered in the
+    ``window_days`` before it (up to its own registration time), oldest first: one query for a batch."""
+    phones = {c.customer.phone_normalized for c in complaints if c.customer.phone_normalized}
+    emails = {c.customer.email_normalized for c in complaints if c.customer.email_normalized}
+    q = Q()
+    if phones:
+        q |= Q(customer__phone_normalized__in=sorted(phones))
+    if emails:
+        q |= Q(customer__email_normalized__in=sorted(emails))
+    if not q:
+        return {}
+    window = dt.timedelta(days=window_days)
+    rows = list(
+        Complaint.objects.filter(
+            q,
+            registered_at__gte=min(c.registered_at for c in complaints) - window,
+            registered_at__lte=max(c.registered_at for c in complaints),
+        )
+        .order_by("registered_at", "pk")
+        .values_list(
+            "pk", "number", "registered_at", "customer__phone_normalized", "customer__email_normalized"
+        )
+    )
+    out: dict[int, list[tuple[int, str]]] = {}
+    for c in complaints:
+        phone, email = c.customer.phone_normalized, c.customer.email_normalized
+        found = [
+            (pk, number)
+            for pk, number, at, p, e in rows
+            if pk != c.pk
+            and c.registered_at - window <= at <= c.registered_at
+            and ((phone and p == phone) or (email and e == email))
+        ]
+        if found:
+            out[c.pk] = found
+    return out
+
+
+def _handler_loads(team_ids: set[int]) -> dict[int, list[User]]:
+    """The active handlers of each team with their open complaints counted (``load``): one query."""
+    if not team_ids:
+        return {}
+    open_load = (
+        Complaint.objects.filter(OPEN_Q, assignee=OuterRef("pk"))
+        .order_by()
+        .values("assignee")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    teams: dict[int, list[User]] = {}
+    for user in (
+        User.objects.filter(is_active=True, department_id__in=sorted(team_ids), role__in=HANDLER_ROLES)
+        .annotate(load=Coalesce(Subquery(open_load), 0))
+        .order_by("pk")
+    ):
+        teams.setdefault(user.department_id, []).append(user)
+    return teams
+
+
 def _delete_stored_files(names: list[str]) -> None:
     from django.core.files.storage import default_storage
 
@@ -571,36 +895,12 @@ def _delete_stored_files(names: list[str]) -> None:
             log.warning("could not delete orphaned attachment %s", name)
 
 
-def _record_triage(complaint: Complaint, row: ComplaintTriage, *, at: dt.datetime) -> None:
-    """Timeline and routing consequences of a new analysis: an event when sensitivity flags were found,
-    and escalation when one of them belongs to the high-sensitivity workflow. The severity stays what
-    the person registering chose."""
-    if not row.flags:
-        return
-    names = [triage.label("flag", code, row) for code in row.flags]
-    _event(
-        complaint,
-        ComplaintEvent.Kind.TRIAGE,
-        actor=None,
-        at=at,
-        message=_("Sensitivity flags: %(flags)s") % {"flags": triage.join(names)},
-        flags=list(row.flags),
-    )
-    high = [code for code in row.flags if code in settings.KESU_TRIAGE_ESCALATE_FLAGS]
-    if high:
-        escalate_locked(
-            complaint,
-            actor=None,
-            at=at,
-            reason=_("High-sensitivity complaint (%(flags)s): escalated to the supervisors at intake")
-            % {"flags": triage.join(triage.label("flag", code, row) for code in high)},
-        )
-
-
 def _idempotent_prior(actor: User | None, key: str) -> IdempotencyRecord | None:
     if not key or actor is None:
         return None
-    return IdempotencyRecord.objects.filter(user=actor, key=key).select_related("complaint").first()
+    # At most one row (unique per user and key): no ORDER BY, and only the two columns a replay needs.
+    rows = IdempotencyRecord.objects.filter(user=actor, key=key).only("request_hash", "complaint_id")[:1]
+    return next(iter(rows), None)
 
 
 def _replay(prior: IdempotencyRecord, request_hash: str) -> Complaint:
@@ -609,41 +909,11 @@ def _replay(prior: IdempotencyRecord, request_hash: str) -> Complaint:
             _("This Idempotency-Key was already used for a different complaint."),
             code="idempotency_key_reused",
         )
-    complaint = prior.complaint
+    complaint = Complaint.objects.select_related("customer", "category", "department", "assignee").get(
+        pk=prior.complaint_id
+    )
     complaint._replayed = True  # type: ignore[attr-defined]
     return complaint
-
-
-def _link_repeats(complaint: Complaint, *, at: dt.datetime) -> None:
-    customer = complaint.customer
-    window = DeskSettings.current().repeat_window_days
-    q = Q()
-    if customer.phone_normalized:
-        q |= Q(customer__phone_normalized=customer.phone_normalized)
-    if customer.email_normalized:
-        q |= Q(customer__email_normalized=customer.email_normalized)
-    earlier = list(
-        Complaint.objects.filter(q, registered_at__gte=at - dt.timedelta(days=window), registered_at__lte=at)
-        .exclude(pk=complaint.pk)
-        .order_by("registered_at")
-        .values_list("pk", "number")
-    )
-    if not earlier:
-        return
-    complaint.is_repeat = True
-    complaint.save(update_fields=["is_repeat"])
-    complaint.earlier_complaints.add(*[pk for pk, _n in earlier])
-    _event(
-        complaint,
-        ComplaintEvent.Kind.REPEAT,
-        actor=None,
-        at=at,
-        message=_(
-            "Repeat complaint: the customer complained %(n)d time(s) in the last %(days)d days (%(numbers)s)"
-        )
-        % {"n": len(earlier), "days": window, "numbers": ", ".join(n for _pk, n in earlier)},
-        earlier=[n for _pk, n in earlier],
-    )
 
 
 # --------------------------------------------------------------------------------------------------
@@ -807,7 +1077,7 @@ def _unsatisfied(f: FollowUp) -> bool:
 def _assign(
     complaint: Complaint, user: User, *, actor: User | None, at: dt.datetime, reason: str = ""
 ) -> None:
-    previous = complaint.assignee
+    previous_id = complaint.assignee_id
     complaint.assignee = user
     _bump(complaint, "assignee")
     _event(
@@ -817,7 +1087,7 @@ def _assign(
         at=at,
         message=_("Assigned to %(user)s") % {"user": user} + (f" — {reason}" if reason else ""),
         assignee=user.pk,
-        previous=previous.pk if previous else None,
+        previous=previous_id,
     )
     if actor is None or actor.pk != user.pk:
         notify(

@@ -18,7 +18,6 @@ import datetime as dt
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from kesu.common import clock, workcal
@@ -31,19 +30,23 @@ _DEFAULT_HOURS = {"acknowledge": 4.0, "first_response": 8.0, "resolve": 40.0, "f
 
 
 def policy_for(*, category_id: int, severity: str, tier: str, special_group: bool) -> SlaPolicy | None:
-    candidates = SlaPolicy.objects.filter(
-        Q(category_id=category_id) | Q(category__isnull=True),
-        Q(severity=severity) | Q(severity=""),
-        Q(customer_tier=tier) | Q(customer_tier=""),
-    )
-    if not special_group:
-        candidates = candidates.filter(special_group_only=False)
+    """The most specific policy matching the complaint (blank criteria match anything), then the lowest
+    rank. Reads the per-process snapshot of the policies (refcache.py), not the database."""
+    from kesu.complaints import refcache
 
-    def specificity(p: SlaPolicy) -> tuple[int, int]:
+    def matches(p: SlaPolicy) -> bool:
+        return (
+            (p.category_id is None or p.category_id == category_id)
+            and (not p.severity or p.severity == severity)
+            and (not p.customer_tier or p.customer_tier == tier)
+            and (special_group or not p.special_group_only)
+        )
+
+    def specificity(p: SlaPolicy) -> tuple[int, int, int]:
         score = (p.category_id is not None) + bool(p.severity) + bool(p.customer_tier) + p.special_group_only
-        return (-score, p.rank)
+        return (-score, p.rank, p.pk)
 
-    ranked = sorted(candidates, key=specificity)
+    ranked = sorted((p for p in refcache.sla_policies() if matches(p)), key=specificity)
     return ranked[0] if ranked else None
 
 
@@ -79,6 +82,46 @@ def start_stages(complaint: Complaint, stages: tuple[str, ...], *, at: dt.dateti
         row.save(update_fields=["started_at", "warn_at", "due_at", "warned_at", "overdue_at", "met_at"])
     StageDeadline.objects.bulk_create(fresh)
     _summarise(complaint)
+
+
+def start_initial_stages_many(complaints: list[Complaint], *, ratio: float | None = None) -> None:
+    """Start the registration's stages (INITIAL_STAGES) of freshly registered complaints, from their
+    registration time, with one insert for all; the caller holds their rows and writes the summary
+    fields this sets (``next_due_at``, ``sla_warning``, ``is_overdue``). Complaints that already have
+    any deadline take the general path (``start_stages``)."""
+    if not complaints:
+        return
+    ratio = _ratio() if ratio is None else ratio
+    policies = {p.pk: p for p in refcache_policies()}
+    started = set(
+        StageDeadline.objects.filter(complaint_id__in=[c.pk for c in complaints]).values_list(
+            "complaint_id", flat=True
+        )
+    )
+    fresh = []
+    for c in complaints:
+        if c.pk in started:
+            start_stages(c, INITIAL_STAGES, at=c.registered_at)
+            continue
+        policy = policies.get(c.sla_policy_id) if c.sla_policy_id else None
+        if c.sla_policy_id and policy is None:
+            policy = c.sla_policy  # not in this process's snapshot yet: read it
+        dues = []
+        for stage in INITIAL_STAGES:
+            warn, due = _deadline(policy, stage, c.registered_at, ratio)
+            fresh.append(
+                StageDeadline(complaint=c, stage=stage, started_at=c.registered_at, warn_at=warn, due_at=due)
+            )
+            dues.append(due)
+        # No other deadline is pending: the summary is these three.
+        c.next_due_at, c.sla_warning, c.is_overdue = min(dues), False, False
+    StageDeadline.objects.bulk_create(fresh)
+
+
+def refcache_policies() -> tuple[SlaPolicy, ...]:
+    from kesu.complaints import refcache
+
+    return refcache.sla_policies()
 
 
 def meet_stages(complaint: Complaint, stages: tuple[str, ...], *, at: dt.datetime) -> None:

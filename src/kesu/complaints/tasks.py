@@ -67,6 +67,21 @@ def send_notification_email(notification_id: int) -> str:
 
 @task()
 def sla_sweep() -> dict[str, int]:
-    from kesu.complaints import sla
+    """The periodic sweep. First it finishes registrations whose intake task was lost (see
+    services.INTAKE_STALE_AFTER): their timers must exist before deadlines are checked."""
+    from kesu.complaints import services, sla
 
-    return sla.sweep()
+    finished = services.complaint_intake_finish(
+        fold=500, registered_before=clock.now() - services.INTAKE_STALE_AFTER
+    )
+    return {**sla.sweep(), "intake_finished": finished}
+
+
+@task()
+def finish_intake(complaint_id: int) -> int:
+    """The intake work of a complaint registered with ``defer=True`` (services.complaint_intake_finish),
+    taking along up to INTAKE_FOLD other pending complaints: under a burst of registrations one task
+    finishes many in one transaction and the tasks queued for those find nothing left to do."""
+    from kesu.complaints import services
+
+    return services.complaint_intake_finish(complaint_ids=[complaint_id], fold=services.INTAKE_FOLD)

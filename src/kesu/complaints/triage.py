@@ -216,11 +216,20 @@ def store_analysis(
     """Write ``analysis`` as the complaint's ComplaintTriage row (replacing an earlier analysis, keeping
     the category confirmation). Called by services inside their transaction; ``new`` for a complaint
     registered in that transaction (one INSERT instead of a locked lookup first)."""
+    values = analysis_values(analysis, at=at)
+    if new:
+        return ComplaintTriage.objects.create(complaint=complaint, **values)
+    row, _created = ComplaintTriage.objects.update_or_create(complaint=complaint, defaults=values)
+    return row
+
+
+def analysis_values(analysis: Analysis, *, at: dt.datetime) -> dict[str, Any]:
+    """The ComplaintTriage fields of ``analysis`` (the confirmation fields excepted)."""
     data = analysis.to_dict()
     labels = {f"flag:{f.code}": f.label for f in analysis.flags}
     labels |= {f"demand:{d.code}": d.label for d in analysis.demands}
     labels["category:" + analysis.category.code] = analysis.category.label
-    values = {
+    return {
         "category_code": analysis.category.code,
         "category_confidence": round(float(analysis.category.confidence), 3),
         "category_source": analysis.category.source,
@@ -239,10 +248,6 @@ def store_analysis(
         "engine_version": analysis.engine_version[:20],
         "analysed_at": at,
     }
-    if new:
-        return ComplaintTriage.objects.create(complaint=complaint, **values)
-    row, _created = ComplaintTriage.objects.update_or_create(complaint=complaint, defaults=values)
-    return row
 
 
 def analyse_complaint(complaint: Complaint, *, at: dt.datetime | None = None) -> ComplaintTriage:

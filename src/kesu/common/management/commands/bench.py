@@ -62,6 +62,11 @@ class Command(BaseCommand):
         )
         parser.add_argument("--seconds", type=float, default=20, help="intake: measured seconds (default 20)")
         parser.add_argument(
+            "--no-intake-worker",
+            action="store_true",
+            help="intake: measure the API alone, without a task worker finishing the intake work",
+        )
+        parser.add_argument(
             "--max-requests", type=int, default=30000, help="intake: request budget (default 30000)"
         )
         parser.add_argument(
@@ -189,6 +194,7 @@ class Command(BaseCommand):
                         clients=opts["clients"],
                         seconds=opts["seconds"],
                         max_requests=opts["max_requests"],
+                        worker=not opts["no_intake_worker"],
                     )
                 except Exception as exc:  # noqa: BLE001 - report and go on with the other benchmarks
                     r = {"db": kind, "error": f"{type(exc).__name__}: {exc}"}
@@ -332,6 +338,8 @@ class Command(BaseCommand):
         if r["errors"] or r["server_errors"]:
             self._w(f"  errors: {r['errors']} {r['server_errors']}")
         self._w(f"  rows written: {r['rows_in_db']}")
+        for note in r.get("notes") or []:
+            self._w(f"  {note}")
 
     def _print_data(self, r: dict) -> None:
         self._w(
