@@ -543,6 +543,7 @@ def coverage(request: HttpRequest) -> HttpResponse:
             years=list(range(today.year, today.year - 4, -1)),
             department=department,
             people=[(p, p.pk in covered) for p in people],
+            required=selectors.required_coverage(department=department),
             role_chart=_coverage_chart(cov.by_role),
             dept_chart=_coverage_chart(cov.by_department),
         ),
