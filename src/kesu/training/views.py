@@ -217,6 +217,8 @@ def module_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @desk_view
 def module_read(request: HttpRequest, pk: int) -> HttpResponse:
     module = get_object_or_404(Module.objects.select_related("course"), pk=pk)
+    if not module.is_online:  # taught in sessions: its course page says when
+        return redirect("training:course_detail", module.course.code)
     progress = services.module_open(user=request.user, module=module)
     states, pct = selectors.course_progress(user=request.user, course=module.course)
     online = [s.module for s in states if s.module.is_online]
