@@ -74,3 +74,25 @@ def test_coverage_per_role_and_department(team, handler, senior, supervisor):
     assert by_dept == {"complaints": (3, 1), "legal": (1, 1)}
     team_only = selectors.coverage(start=dt.date(2025, 1, 1), end=dt.date(2025, 12, 31), department=team)
     assert (team_only.people, team_only.covered, team_only.percent) == (3, 1, 33.3)
+
+
+def test_required_coverage_of_new_handlers(empty_catalogue, team):
+    a = course("NH-1", audience=["new_handler"])
+    b = course("NH-2", audience=["new_handler", "handler"])
+    course("NH-3", audience=["handler"])  # not for new handlers
+    course("AD-1", track="advanced", audience=["new_handler"])  # not a new-hire course
+    with clock.frozen_at(dt.datetime(2026, 11, 1, 2, tzinfo=dt.UTC)):
+        fresh = make_user("fresh1", "handler", team)
+        fresh2 = make_user("fresh2", "handler", team)
+    old = make_user("old1", "handler", team)
+    type(old).objects.filter(pk=old.pk).update(date_joined=dt.datetime(2024, 1, 1, tzinfo=dt.UTC))
+    _record(fresh, a, dt.date(2026, 11, 5))
+    _record(fresh, b, dt.date(2026, 11, 6))
+    _record(fresh2, a, dt.date(2026, 11, 6))
+
+    with clock.frozen_at(dt.datetime(2026, 11, 20, 2, tzinfo=dt.UTC)):
+        req = selectors.required_coverage(department=team)
+
+    assert [(c.code, n) for c, n in req.courses] == [("NH-1", 2), ("NH-2", 1)]
+    assert [(u.username, n) for u, n in req.people] == [("fresh1", 2), ("fresh2", 1)]
+    assert (req.complete, req.percent) == (1, 50.0)

@@ -2,11 +2,12 @@ import datetime as dt
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from kesu.accounts.models import Department
 from kesu.common import clock
 from kesu.training import selectors, services
-from kesu.training.models import Course, Enrolment, Module, TrainingRecord
+from kesu.training.models import Course, Enrolment, MentoringPair, Module, TrainingRecord
 from tests.conftest import make_user
 from tests.training.factories import course, session
 
@@ -225,3 +226,64 @@ def test_records_show_gaps_over_time_from_the_needs_analysis(handler):
     assert law.gaps[0] is None  # no evidence a year ago
     assert law.gaps[1] > law.gaps[3]  # the later, better exam narrowed the gap
     assert "Competency gaps over time" in page and law.name in page
+
+
+def test_trainer_schedules_a_session_and_bad_times_are_refused(trainer):
+    c = course("NH-1")
+    client = client_for(trainer)
+    body = {
+        "starts_at": "2030-03-02T09:00",
+        "ends_at": "2030-03-02T12:00",
+        "room": "培训室 A",
+        "capacity": 12,
+        "trainer": trainer.pk,
+    }
+
+    bad = client.post("/academy/courses/c/NH-1/sessions/new/", {**body, "ends_at": "2030-03-02T08:00"})
+    assert bad.status_code == 200 and "A session ends after it starts." in bad.content.decode()
+    assert not c.sessions.exists()
+    r = client.post("/academy/courses/c/NH-1/sessions/new/", body)
+
+    s = c.sessions.get()
+    assert r["Location"] == f"/academy/courses/sessions/{s.pk}/"
+    assert (s.capacity, s.room, s.trainer, timezone.localtime(s.starts_at).hour) == (
+        12,
+        "培训室 A",
+        trainer,
+        9,
+    )
+
+
+def test_trainer_pairs_a_mentor_and_a_learner_cannot(team, trainer, handler, senior):
+    body = {
+        "mentor": senior.pk,
+        "mentee": handler.pk,
+        "item_codes": ["att_empathy"],
+        "starts_on": "2026-12-01",
+        "ends_on": "2027-02-01",
+        "every_days": 14,
+    }
+
+    client_for(handler).post("/academy/courses/mentoring/", body)
+    assert not MentoringPair.objects.exists()
+    r = client_for(trainer).post("/academy/courses/mentoring/", body)
+
+    pair = MentoringPair.objects.get()
+    assert r["Location"] == f"/academy/courses/mentoring/{pair.pk}/"
+    assert (pair.mentor, pair.mentee, pair.item_codes, pair.checkins.count()) == (
+        senior,
+        handler,
+        ["att_empathy"],
+        5,
+    )
+
+
+def test_trainer_deletes_a_module_but_not_the_last_of_a_published_course(trainer):
+    c = course("NH-1", modules=(("一", "online", 5), ("二", "lecture", 30)))
+    first, second = c.modules.all()
+    client = client_for(trainer)
+
+    client.post(f"/academy/courses/modules/{second.pk}/delete/")
+    client.post(f"/academy/courses/modules/{first.pk}/delete/")
+
+    assert list(c.modules.values_list("title", flat=True)) == ["一"]

@@ -360,6 +360,53 @@ class CoverageRow:
 
 
 @dataclass(frozen=True)
+class RequiredCoverage:
+    """New handlers and the required new-hire courses: who has completed all of them (at any time)."""
+
+    courses: list[tuple[Course, int]]  # each required course with how many new handlers completed it
+    people: list[tuple[User, int]]  # each new handler with how many required courses they completed
+    complete: int
+
+    @property
+    def percent(self) -> float:
+        return round(100 * self.complete / len(self.people), 1) if self.people else 0.0
+
+
+def required_courses() -> list[Course]:
+    """The courses every new handler must complete: published new-hire courses meant for new handlers."""
+    return [
+        c
+        for c in Course.objects.filter(status=Course.Status.PUBLISHED, track="new_hire").order_by("code")
+        if "new_handler" in c.audience
+    ]
+
+
+def required_coverage(*, department: Department | None = None) -> RequiredCoverage | None:
+    """None while the competency app cannot tell who is a new handler, or no course is required."""
+    try:
+        from kesu.competency.selectors import profile_code_for
+    except ImportError:
+        return None
+    courses = required_courses()
+    if not courses:
+        return None
+    handlers = User.objects.filter(is_active=True, role=Role.HANDLER).order_by("username")
+    if department is not None:
+        handlers = handlers.filter(department=department)
+    new = [u for u in handlers if profile_code_for(u) == "new_handler"]
+    done: dict[int, set[int]] = {}
+    for uid, cid in TrainingRecord.objects.filter(
+        user__in=[u.pk for u in new], course__in=[c.pk for c in courses]
+    ).values_list("user_id", "course_id"):
+        done.setdefault(uid, set()).add(cid)
+    return RequiredCoverage(
+        courses=[(c, sum(1 for u in new if c.pk in done.get(u.pk, ()))) for c in courses],
+        people=[(u, len(done.get(u.pk, ()))) for u in new],
+        complete=sum(1 for u in new if len(done.get(u.pk, ())) == len(courses)),
+    )
+
+
+@dataclass(frozen=True)
 class Coverage:
     start: dt.date
     end: dt.date

@@ -217,6 +217,8 @@ def module_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @desk_view
 def module_read(request: HttpRequest, pk: int) -> HttpResponse:
     module = get_object_or_404(Module.objects.select_related("course"), pk=pk)
+    if not module.is_online:  # taught in sessions: its course page says when
+        return redirect("training:course_detail", module.course.code)
     progress = services.module_open(user=request.user, module=module)
     states, pct = selectors.course_progress(user=request.user, course=module.course)
     online = [s.module for s in states if s.module.is_online]
@@ -543,6 +545,7 @@ def coverage(request: HttpRequest) -> HttpResponse:
             years=list(range(today.year, today.year - 4, -1)),
             department=department,
             people=[(p, p.pk in covered) for p in people],
+            required=selectors.required_coverage(department=department),
             role_chart=_coverage_chart(cov.by_role),
             dept_chart=_coverage_chart(cov.by_department),
         ),
