@@ -117,3 +117,12 @@ def test_api_needs_and_evidence(client, org):
     bad = client.post("/api/v1/competency/evidence", body | {"level": 9}, content_type="application/json")
     assert bad.status_code == 422
     assert client.get("/api/v1/competency/model").json()["items"][0]["code"] == "know_service"
+
+
+def test_dashboard_shows_training_coverage_to_supervisors_only(client, org):
+    from django.urls import reverse as rev
+
+    client.force_login(org["sup"])
+    assert 'data-testid="coverage"' in client.get(rev("desk:home")).content.decode()
+    client.force_login(org["handler"])
+    assert 'data-testid="coverage"' not in client.get(rev("desk:home")).content.decode()

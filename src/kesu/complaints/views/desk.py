@@ -63,8 +63,21 @@ def home(request):
             "attention": ui_selectors.attention_for(user=user),
             "chart": chart,
             "flow_total": (sum(flow.registered), sum(flow.closed)),
+            "coverage": _training_coverage(user),
         },
     )
+
+
+def _training_coverage(user):
+    """The academy's training coverage (target 100 %) for those who follow training: their department
+    for supervisors, everyone for trainers and administrators; None for the others."""
+    if not (can(user, Cap.TRAIN_VIEW_ALL) or can(user, Cap.TRAIN_VIEW_TEAM)):
+        return None
+    from kesu.training.selectors import coverage
+
+    if can(user, Cap.TRAIN_VIEW_ALL):
+        return coverage()
+    return coverage(department=user.department) if user.department_id else None
 
 
 def _queue_tabs(user) -> list[tuple[str, str]]:
