@@ -35,7 +35,9 @@ def multiple(code: str, item: str = "att_integrity", *, right=("A", "C")) -> Que
 
 
 def true_false(code: str, item: str = "att_integrity", *, answer: bool = True) -> Question:
-    return Question.objects.create(code=code, type="true_false", items=[item], stem=f"{code} 判断", answer=answer)
+    return Question.objects.create(
+        code=code, type="true_false", items=[item], stem=f"{code} 判断", answer=answer
+    )
 
 
 def judgement(code: str, item: str = "att_empathy") -> Question:
@@ -45,8 +47,20 @@ def judgement(code: str, item: str = "att_empathy") -> Question:
         items=[item],
         stem="客户说：“第三次了，还没退款！”最合适的回复是？",
         options=[
-            {"key": "A", "text": "非常抱歉让您等了这么久，我现在就查进度，今天17点前给您回电。", "score": 1.0, "why": "共情+担当+时间", "correct": True},
-            {"key": "B", "text": "抱歉，我帮您催一下。", "score": 0.5, "why": "有歉意但没有时间承诺", "correct": False},
+            {
+                "key": "A",
+                "text": "非常抱歉让您等了这么久，我现在就查进度，今天17点前给您回电。",
+                "score": 1.0,
+                "why": "共情+担当+时间",
+                "correct": True,
+            },
+            {
+                "key": "B",
+                "text": "抱歉，我帮您催一下。",
+                "score": 0.5,
+                "why": "有歉意但没有时间承诺",
+                "correct": False,
+            },
             {"key": "C", "text": "这不归我们管，您去找银行。", "score": 0.0, "why": "推诿", "correct": False},
         ],
     )
