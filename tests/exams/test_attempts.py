@@ -147,7 +147,10 @@ def test_late_answer_is_refused_and_the_attempt_is_closed_and_graded(handler, ex
     # within the grace (network latency) an answer is still accepted
     with clock.frozen_at(attempt.deadline + dt.timedelta(seconds=20)):
         services.answer_save(user=handler, attempt_id=attempt.pk, position=second, response="A")
-    with clock.frozen_at(attempt.deadline + dt.timedelta(seconds=31)), pytest.raises(TransitionRefused) as exc:
+    with (
+        clock.frozen_at(attempt.deadline + dt.timedelta(seconds=31)),
+        pytest.raises(TransitionRefused) as exc,
+    ):
         services.answer_save(user=handler, attempt_id=attempt.pk, position=first, response="B")
     assert exc.value.code == "time_up"
     attempt.refresh_from_db()

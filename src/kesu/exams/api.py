@@ -12,7 +12,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from kesu.accounts.models import User
 from kesu.accounts.roles import Cap, can
@@ -209,7 +209,7 @@ def my_exams(request: HttpRequest):
 )
 def start(request: HttpRequest, exam_id: int):
     attempt = services.attempt_start(user=_learner(request), exam_id=exam_id)
-    return 201, _attempt_out(attempt)
+    return Status(201, _attempt_out(attempt))
 
 
 @router.get(
