@@ -363,7 +363,9 @@ def attempt_start(*, user: User, exam_id: int) -> Attempt:
             _("You have used all %(n)d attempts at this exam.") % {"n": blueprint.attempts_allowed}
         )
     number = used + 1
-    seed = papers.seed_for("attempt", exam.pk, user.pk, number)
+    # From stable values rather than row ids, so that a demo reloaded into another database draws the
+    # same papers; it is stored, so each attempt's paper can be drawn again.
+    seed = papers.seed_for("attempt", exam.title, exam.opens_at.isoformat(), user.username, number)
     paper = papers.draw(blueprint_rules(blueprint), seed=seed)
     deadline = min(now + dt.timedelta(minutes=blueprint.time_limit_minutes), exam.closes_at)
     attempt = Attempt.objects.create(
