@@ -7,7 +7,7 @@ grading writes its competency evidence, retraining and certificates (other apps'
 they would have had. Deterministic for a seed and a fixed ``now``: one ``random.Random`` and fixed
 iteration orders.
 
-Scores follow the handler's desk profile (kesu.demo.loader.Profile): ability = 0.55 + 0.3 × care +
+Scores follow the handler's desk profile (kesu.demo.loader.Profile): ability = 0.64 + 0.3 × care +
 0.35 × (diligence − 0.5), lower on the items their profile is weak at (newcomers on law and process,
 rushed handlers on empathy, patience and communication, slow ones on adaptability), rising a little over
 the year. So the needs analysis sees the same people struggle on the desk and in exams, and some fail.
@@ -138,8 +138,8 @@ def _noop(_m: str) -> None:
 def _ability(profile) -> float:
     if profile is None:
         return 0.65
-    value = 0.55 + 0.3 * profile.care + 0.35 * (profile.diligence - 0.5)
-    return min(0.92, max(0.3, value))
+    value = 0.64 + 0.3 * profile.care + 0.35 * (profile.diligence - 0.5)
+    return min(0.93, max(0.35, value))
 
 
 def _weakness(profile) -> tuple[str, ...]:
@@ -314,7 +314,9 @@ def _exam(trainer, blueprint, opens, closes, people, stats, **kw) -> Exam:
     return exam
 
 
-def _sit(rng, learner, exam, trainer, now, progress_share, stats, *, bonus=0.0, take=None) -> None:
+def _sit(
+    rng, learner, exam, trainer, now, progress_share, stats, *, bonus=0.0, take=None, start=None
+) -> None:
     """One person's attempt(s) at an exam: most sit it, some retake after failing."""
     diligence = learner.profile.diligence if learner.profile else 0.7
     if take is None:
@@ -427,7 +429,7 @@ def _pre_post(rng, trainer, blueprints, learners, now, stats) -> None:
 
 def _open_now(rng, trainer, blueprints, learners, now, stats) -> None:
     """An exam open now to every handler: a few have taken it already, the others can."""
-    blueprint = blueprints.get("法律法规专项") or next(iter(blueprints.values()))
+    blueprint = blueprints.get("沟通与情绪管理测评") or next(iter(blueprints.values()))
     opens = now - dt.timedelta(days=3)
     with clock.frozen_at(opens - dt.timedelta(days=1)):
         exam = services.exam_create(
@@ -441,7 +443,8 @@ def _open_now(rng, trainer, blueprints, learners, now, stats) -> None:
     stats["exams"] += 1
     for learner in list(learners.values())[::4]:
         if learner.user.role in (Role.HANDLER, Role.SENIOR_HANDLER):
-            _sit(rng, learner, exam, trainer, now - dt.timedelta(hours=2), 1.0, stats, take=True)
+            start = now - dt.timedelta(hours=rng.randint(3, 60))
+            _sit(rng, learner, exam, trainer, now - dt.timedelta(hours=1), 1.0, stats, take=True, start=start)
 
 
 def _daily(rng, learners, now, stats) -> None:

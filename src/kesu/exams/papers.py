@@ -89,7 +89,12 @@ def draw(rules: Iterable[Rule], *, seed: int, bank: list[Question] | None = None
     if not rules:
         raise ValidationFailed(_("This blueprint has no rules: add at least one group of questions."))
     if bank is None:
-        bank = list(Question.objects.filter(status=Question.Status.ACTIVE).order_by("code"))
+        # Only what choosing needs; the drawn questions are read in full below.
+        bank = list(
+            Question.objects.filter(status=Question.Status.ACTIVE)
+            .only("pk", "code", "type", "difficulty", "items")
+            .order_by("code")
+        )
     bank = sorted(bank, key=lambda q: q.code)
     rng = random.Random(seed)
     used: set[str] = set()
@@ -110,4 +115,5 @@ def draw(rules: Iterable[Rule], *, seed: int, bank: list[Question] | None = None
         picked = rng.sample(candidates, rule.count)
         used.update(q.code for q in picked)
         drawn[index] = picked
-    return [snapshot(q, points=rules[i].points) for i in range(len(rules)) for q in drawn[i]]
+    full = Question.objects.in_bulk([q.pk for picked in drawn.values() for q in picked])
+    return [snapshot(full[q.pk], points=rules[i].points) for i in range(len(rules)) for q in drawn[i]]

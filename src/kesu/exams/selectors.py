@@ -266,14 +266,18 @@ def daily_question(*, user: User, day: dt.date) -> Question | None:
     if answered is not None:
         return answered.question
     gaps = set(largest_gaps(user=user))
-    pool = list(Question.objects.filter(status=Question.Status.ACTIVE, type__in=AUTO_GRADED).order_by("code"))
-    focused = [q for q in pool if gaps & set(q.items)]
+    pool = list(
+        Question.objects.filter(status=Question.Status.ACTIVE, type__in=AUTO_GRADED)
+        .order_by("code")
+        .values_list("pk", "items")
+    )
+    focused = [row for row in pool if gaps & set(row[1])]
     pool = focused or pool
     seen = set(DailyAnswer.objects.filter(user=user, day__lt=day).values_list("question_id", flat=True))
-    fresh = [q for q in pool if q.pk not in seen] or pool
+    fresh = [pk for pk, _items in pool if pk not in seen] or [pk for pk, _items in pool]
     if not fresh:
         return None
-    return fresh[papers.seed_for("daily", user.pk, day.isoformat()) % len(fresh)]
+    return Question.objects.get(pk=fresh[papers.seed_for("daily", user.pk, day.isoformat()) % len(fresh)])
 
 
 def daily_streak(*, user: User, today: dt.date) -> int:
