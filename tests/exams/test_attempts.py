@@ -243,3 +243,13 @@ def test_only_the_status_writer_moves_the_status(handler, exam):
     with pytest.raises(TransitionRefused):
         services._set_status(attempt, Attempt.Status.GRADED)
     assert attempt.status == "started"
+
+
+def test_the_worker_task_closes_timed_out_attempts(handler, exam):
+    from kesu.exams.tasks import exam_attempts_close
+
+    attempt = _start(handler, exam)
+    with clock.frozen_at(attempt.deadline + dt.timedelta(minutes=5)):
+        result = exam_attempts_close.enqueue()
+    assert result.return_value == 1
+    assert Attempt.objects.get(pk=attempt.pk).status == "graded"

@@ -19,12 +19,17 @@ log = logging.getLogger("kesu.worker")
 
 def _scheduler(stop: threading.Event, interval: int) -> None:
     from kesu.complaints.tasks import sla_sweep
+    from kesu.exams.tasks import exam_attempts_close
 
     while not stop.is_set():
         try:
             sla_sweep.enqueue()
         except Exception:  # keep scheduling: a transient database error must not stop the sweeps
             log.exception("could not enqueue the SLA sweep")
+        try:
+            exam_attempts_close.enqueue()  # timed-out exam attempts are closed and graded
+        except Exception:
+            log.exception("could not enqueue the closing of timed-out exam attempts")
         stop.wait(interval)
 
 
