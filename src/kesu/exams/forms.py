@@ -35,7 +35,7 @@ def bootstrap(form: forms.Form) -> None:
 
 PROFILE_CHOICES = [
     ("new_handler", _("New handler")),
-    ("handler", _("Handler")),
+    ("handler", _("Complaint handler")),
     ("senior_handler", _("Senior handler")),
     ("supervisor", _("Supervisor / manager")),
     ("pr_officer", _("PR officer")),
@@ -54,7 +54,7 @@ def item_choices(labels: dict[str, str]) -> list[tuple[str, str]]:
 
 class QuestionForm(forms.Form):
     code = forms.CharField(label=_("Code"), max_length=40)
-    type = forms.ChoiceField(label=_("Type"), choices=QuestionType.choices)
+    type = forms.ChoiceField(label=_("Question type"), choices=QuestionType.choices)
     items = forms.MultipleChoiceField(label=_("Competency items"), choices=())
     difficulty = forms.TypedChoiceField(
         label=_("Difficulty"), coerce=int, choices=[(1, _("1 easy")), (2, _("2 medium")), (3, _("3 hard"))]
@@ -184,7 +184,7 @@ class QuestionForm(forms.Form):
 class QuestionFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
     type = forms.ChoiceField(
-        label=_("Type"), required=False, choices=[("", _("All types")), *QuestionType.choices]
+        label=_("Question type"), required=False, choices=[("", _("All types")), *QuestionType.choices]
     )
     item = forms.ChoiceField(label=_("Competency item"), required=False, choices=())
     difficulty = forms.TypedChoiceField(
@@ -215,7 +215,7 @@ RULE_ROWS_EXTRA = 3
 class BlueprintForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=120)
     description = forms.CharField(
-        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("About this exam"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
     time_limit_minutes = forms.IntegerField(
         label=_("Time limit (minutes)"), min_value=1, max_value=600, initial=30
