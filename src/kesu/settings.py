@@ -154,6 +154,15 @@ elif TASKS_BACKEND == "immediate":
 else:
     raise ImproperlyConfigured("KESU_TASKS_BACKEND must be one of: database, rq, immediate.")
 SLA_SWEEP_INTERVAL_SECONDS = env.int("KESU_SLA_SWEEP_INTERVAL", default=60)
+DAILY_JOBS_HOUR = env.int("KESU_DAILY_JOBS_HOUR", default=2)  # local hour for the daily academy jobs
+
+# Role-play simulator: an optional OpenAI-compatible LLM (intranet deployment) for the customer's lines
+# and a second opinion; without a base URL and model the scripted engine runs alone.
+KESU_LLM_BASE_URL = env.str("KESU_LLM_BASE_URL", default="")
+KESU_LLM_API_KEY = env.str("KESU_LLM_API_KEY", default="")
+KESU_LLM_MODEL = env.str("KESU_LLM_MODEL", default="")
+KESU_LLM_TIMEOUT = env.float("KESU_LLM_TIMEOUT", default=8.0)
+KESU_ROLEPLAY_TURN_SECONDS = env.int("KESU_ROLEPLAY_TURN_SECONDS", default=120)  # assessment: per reply
 
 # E-mail: written to files under var/mail by default; KESU_EMAIL_URL=smtp://user:pass@host:587 for real mail.
 _email = env.email_url("KESU_EMAIL_URL", default="filemail://")

@@ -10,6 +10,9 @@ class ExamsConfig(AppConfig):
     verbose_name = _("Exams")
     # Entries of the Academy menu: (label, url name, capability or None for every signed-in user).
     # Read by kesu.common.context_processors; an entry whose URL does not resolve yet is skipped.
+    # Run once a day by `kesu worker`: attempts whose time ran out are closed and graded (pages and the
+    # API close a person's own attempts as soon as they are opened; this catches the abandoned ones).
+    kesu_daily_tasks = ["kesu.exams.tasks.exam_attempts_close"]
     kesu_nav: list[tuple] = [
         (_("My exams"), "exams:mine", Cap.LEARN),
         (_("Daily question"), "exams:daily", Cap.LEARN),

@@ -20,7 +20,8 @@ from django.utils.dateparse import parse_datetime
 from kesu.demo import loader
 
 # Each academy app may ship a ``demo`` module with ``load(*, seed, now, progress)`` (and optionally
-# ``reset(*, progress)``); they run in this order, after the desk's complaints are in.
+# ``reset(*, progress)`` and ``finish(*, seed, now, progress)``, run after every app has loaded); they
+# run in this order, after the desk's complaints are in.
 ACADEMY_DEMO_MODULES = (
     "kesu.competency.demo",
     "kesu.training.demo",
@@ -131,8 +132,12 @@ class Command(BaseCommand):
         by_status = ", ".join(f"{k} {v:,}" for k, v in sorted((stats.status or {}).items()))
         self.stdout.write(f"By status: {by_status}")
         # The academy reads the desk's year back (KPIs → evidence → needs → plans), so it loads after it.
-        for module in academy_demo_modules():
+        modules = academy_demo_modules()
+        for module in modules:
             module.load(seed=opts["seed"], now=now, progress=self.stdout.write)
+        for module in modules:  # e.g. snapshots that need every app's evidence
+            if hasattr(module, "finish"):
+                module.finish(seed=opts["seed"], now=now, progress=self.stdout.write)
         self.stdout.write("")
         self.stdout.write(f"Logins (password {loader.DEMO_PASSWORD}):")
         self.stdout.write(loader.logins_table(loader.demo_users()))
