@@ -201,15 +201,36 @@ def test_passing_a_certifying_blueprint_issues_a_certificate(handler, trainer, c
     assert not [c for c in contracts.calls if c[0] == "retraining"]
 
 
-def test_effects_through_the_real_apps(handler, exam, trainer):
-    """The contract functions of docs/academy.md, once their apps are merged."""
-    competency = pytest.importorskip("kesu.competency.services")
-    plans = pytest.importorskip("kesu.plans.services")
+def test_evidence_through_the_competency_app(handler, exam, trainer):
+    """evidence_record of docs/academy.md: one row per item, idempotent on the attempt's ref."""
+    pytest.importorskip("kesu.competency.services")
     from kesu.competency.models import Evidence
 
-    attempt = _take(handler, exam, "", single="B")
-    assert Evidence.objects.filter(user=handler, source="exam", ref=f"exam-attempt:{attempt.pk}").count() == 2
-    assert hasattr(competency, "evidence_record") and hasattr(plans, "retraining_assign")
+    attempt = _take(handler, exam, "", single="A")  # single right (2 of 2), short empty (0 of 8)
+    rows = Evidence.objects.filter(user=handler, source="exam", ref=f"exam-attempt:{attempt.pk}")
+    assert sorted(rows.values_list("item_code", "level", "weight", "observed_on")) == [
+        ("att_empathy", 1.0, 0.25, dt.date(2026, 6, 1)),
+        ("att_integrity", 5.0, 0.25, dt.date(2026, 6, 1)),
+    ]
+
+
+def test_retraining_through_the_plans_app(handler, exam, trainer):
+    """retraining_assign of docs/academy.md, once the plans app is merged."""
+    pytest.importorskip("kesu.plans.services")
     from kesu.plans.models import Retraining
 
+    attempt = _take(handler, exam, "", single="B")
     assert Retraining.objects.filter(user=handler, source_ref=f"exam-attempt:{attempt.pk}").count() == 1
+
+
+def test_certificate_through_the_training_app(handler, trainer):
+    """certificate_issue of docs/academy.md, once the training app is merged."""
+    pytest.importorskip("kesu.training.services")
+    from kesu.training.models import Certificate
+
+    f.single("T-s-0", "att_integrity")
+    bp = f.blueprint([("att_integrity", "single", 1, 1)], certifies=True, title="上岗认证考试")
+    exam = f.exam_for(bp, [handler], trainer=trainer)
+    attempt = _take(handler, exam, "")
+    cert = Certificate.objects.get(source_ref=f"exam-attempt:{attempt.pk}")
+    assert (cert.user, cert.title, cert.valid_until) == (handler, "上岗认证考试", dt.date(2027, 6, 1))

@@ -245,17 +245,8 @@ def largest_gaps(*, user: User, n: int = 3) -> list[str]:
         needs = person_needs(user=user)
     except DomainError:
         return []
-    rows = getattr(needs, "items", None)
-    if rows is None and isinstance(needs, dict):
-        rows = needs.get("items")
-    gaps = []
-    for row in rows or []:
-        get = row.get if isinstance(row, dict) else lambda k, r=row: getattr(r, k, None)
-        code = get("code") or get("item_code")
-        gap = get("gap")
-        if code in grading.ITEM_CODES and gap is not None and gap > 0:
-            gaps.append((-float(gap), code))
-    return [code for _g, code in sorted(gaps)[:n]]
+    # PersonNeeds.gaps: the items to work on, most urgent first (priority, then size of the gap).
+    return [g.item_code for g in needs.gaps if g.item_code in grading.ITEM_CODES][:n]
 
 
 def daily_question(*, user: User, day: dt.date) -> Question | None:
