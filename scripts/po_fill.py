@@ -44,7 +44,7 @@ def main(argv: list[str]) -> int:
             e.msgstr = table[e.msgid]
         if "fuzzy" in e.flags:
             e.flags.remove("fuzzy")
-            e.previous_msgid = None
+            e.previous_msgid = e.previous_msgid_plural = e.previous_msgctxt = None
         filled += 1
     po.save(str(PO))
     po.save_as_mofile(str(PO.with_suffix(".mo")))

@@ -9,6 +9,7 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -232,10 +233,19 @@ def bank(request: HttpRequest) -> HttpResponse:
             status=d["status"],
         )
     rows = selectors.questions(viewer=request.user, filters=filters)
+    page_obj = Paginator(rows, 50).get_page(request.GET.get("page"))
     return render(
         request,
         "exams/bank.html",
-        {**NAV, "form": form, "rows": rows, "labels": labels, "total": Question.objects.count()},
+        {
+            **NAV,
+            "form": form,
+            "rows": page_obj.object_list,
+            "page_obj": page_obj,
+            "matching": len(rows),
+            "labels": labels,
+            "total": Question.objects.count(),
+        },
     )
 
 
