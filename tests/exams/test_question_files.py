@@ -191,3 +191,30 @@ def test_the_type_and_industry_mix_is_close_to_the_blueprint():
     industries = Counter(q["industry"] for q in questions if q["industry"])
     assert 0.15 <= sum(industries.values()) / total <= 0.30, industries
     assert set(industries) == {"finance", "retail", "ecommerce"}
+
+
+def test_right_answers_are_spread_over_the_option_keys():
+    # A learner must not be able to score by always picking the same letter.
+    keys = Counter(
+        next(o["key"] for o in q["options"] if o["correct"])
+        for _item, q in _bank()
+        if q["type"] in ("single", "judgement")
+    )
+    total = sum(keys.values())
+    assert set(keys) == {"A", "B", "C", "D"}, keys
+    assert max(keys.values()) / total <= 0.35, keys
+    # multiple-choice questions do not always leave the same option out
+    wrong = Counter(
+        next(o["key"] for o in q["options"] if not o["correct"])
+        for _item, q in _bank()
+        if q["type"] == "multiple"
+    )
+    assert len(wrong) >= 3 and max(wrong.values()) / sum(wrong.values()) <= 0.5, wrong
+    # and the number of right options varies, so counting is no shortcut either
+    n_right = Counter(
+        sum(o["correct"] for o in q["options"]) for _item, q in _bank() if q["type"] == "multiple"
+    )
+    assert len(n_right) >= 2 and max(n_right.values()) / sum(n_right.values()) <= 0.8, n_right
+    # true/false questions are not all true or all false
+    answers = Counter(q["answer"] for _item, q in _bank() if q["type"] == "true_false")
+    assert min(answers.values()) / sum(answers.values()) >= 0.35, answers

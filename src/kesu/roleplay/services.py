@@ -421,7 +421,7 @@ def _assign_retraining(session: RolePlaySession, scenario: engine.Scenario, resu
         return
     retraining_assign(
         user=session.user,
-        reason=_("Role-play assessment \u201c%(title)s\u201d failed: %(score)s of %(line)s needed.")
+        reason=_("Role-play assessment “%(title)s” failed: %(score)s of %(line)s needed.")
         % {"title": scenario.title, "score": result.score, "line": scenario.pass_line},
         kind="roleplay_failed",
         item_codes=list(scenario.items),

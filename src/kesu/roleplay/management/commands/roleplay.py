@@ -213,7 +213,7 @@ def _turns(n: int) -> dict:
 
 def _concurrent(target, setup: dict, workers: int, threads: int) -> dict:
     from kesu.bench import dbs
-    from kesu.bench.intake import _free_port, _wait_ready
+    from kesu.bench.intake import _free_port
     from kesu.bench.stats import percentile
 
     port = _free_port()
@@ -265,7 +265,7 @@ def _concurrent(target, setup: dict, workers: int, threads: int) -> dict:
             conn.close()
 
     try:
-        _wait_ready(port, proc)
+        _wait_ready(port, proc, target.data_dir / "server.log")
         pool = [threading.Thread(target=client, args=(i, t)) for i, t in enumerate(setup["tokens"])]
         t0 = time.perf_counter()
         for t in pool:
@@ -290,3 +290,20 @@ def _concurrent(target, setup: dict, workers: int, threads: int) -> dict:
         "median_ms": statistics.median(latencies) * 1000 if latencies else float("nan"),
         "p95_ms": percentile(latencies, 95) * 1000 if latencies else float("nan"),
     }
+
+
+def _wait_ready(port: int, proc: subprocess.Popen, log: Path, timeout: float = 300) -> None:
+    """Wait for gunicorn's workers (a loaded 2-core machine may need minutes to import everything)."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"kesu serve exited with code {proc.returncode}: {log.read_text()[-2000:]}")
+        try:
+            c = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            c.request("GET", "/api/v1/openapi.json")
+            c.getresponse().read()
+            c.close()
+            return
+        except OSError:
+            time.sleep(0.5)
+    raise RuntimeError(f"kesu serve did not answer within {timeout:.0f} s: {log.read_text()[-2000:]}")
