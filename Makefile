@@ -3,7 +3,7 @@
 #   make run       set up, load the demo organisation, start Kesu on http://127.0.0.1:8000
 #   make test      install what the tests need and run the whole suite (PYTEST_ARGS="-k sla -x" ...)
 #   make lint      ruff check, ruff format --check, import-linter contracts
-#   make bench     performance benchmarks (kesu bench; BENCH_ARGS=...)
+#   make bench     performance benchmarks (kesu bench, academy_bench, roleplay bench|eval; *_BENCH_ARGS=...)
 #   make messages  regenerate and compile the zh_Hans translation catalogue (needs GNU gettext)
 #   make clean     remove caches and build artefacts (never the data in ./var)
 
@@ -45,6 +45,9 @@ lint: install
 
 bench: install
 	$(UV) run --frozen kesu bench $(BENCH_ARGS)
+	$(UV) run --frozen kesu academy_bench $(ACADEMY_BENCH_ARGS)
+	$(UV) run --frozen kesu roleplay bench $(ROLEPLAY_BENCH_ARGS)
+	$(UV) run --frozen kesu roleplay eval
 
 # makemessages/compilemessages run inside src/kesu so that they only look at Kesu's own code and
 # catalogue (from the repository root they would also walk .venv). They need GNU gettext

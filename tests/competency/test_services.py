@@ -204,3 +204,16 @@ def test_kpi_rules_save_is_all_or_nothing(people):
     services.kpi_rules_save(by=trainer, rows=rows[:1])
     rule.refresh_from_db()
     assert (rule.poor_value, rule.excellent_value, rule.min_cases) == (1.0, 2.0, 3)
+
+
+def test_kept_levels_follow_the_evidence(people, team):
+    handler, sup, _trainer, _o = people
+    with clock.frozen_at(NOW):
+        _ev(handler, "know_law", 2.0, "a", TODAY)
+        _ev(handler, "know_law", 4.0, "b", TODAY - dt.timedelta(days=180))
+        kept = selectors.group_needs(users=[handler])
+        live = selectors.group_needs(users=[handler], live=True)
+        own = selectors.person_needs(user=handler)
+    assert kept.common_gaps == live.common_gaps
+    law = next(g for g in kept.people[0][1].items if g.item_code == "know_law")
+    assert law.current == next(g for g in own.items if g.item_code == "know_law").current == 2.67

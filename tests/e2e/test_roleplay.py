@@ -31,7 +31,9 @@ def rp(reference_data):
     team = Department.objects.get(code="complaints")
     trainer = make_user("dong_t", "trainer", None, display_name="董文清")
     learner = make_user("liu_h", "handler", team, display_name="刘佳琪")
-    scenario = services.scenario_save(data=yaml.safe_load(FIXTURE.read_text(encoding="utf-8")), by=trainer).scenario
+    scenario = services.scenario_save(
+        data=yaml.safe_load(FIXTURE.read_text(encoding="utf-8")), by=trainer
+    ).scenario
     return trainer, learner, scenario
 
 
@@ -58,7 +60,7 @@ def test_practice_session_with_hint(page, live_server, rp):
         _send(page, reply)
     page.wait_for_url(re.compile(r"/debrief/$"))
     assert "通过" in page.locator("[data-testid=verdict]").inner_text()
-    assert page.locator(".echart canvas, .echart svg").count() >= 1
+    page.locator(".echart canvas").first.wait_for()  # ECharts loads on demand
 
 
 def test_failed_assessment_assigns_retraining(page, live_server, rp):

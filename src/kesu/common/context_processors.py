@@ -24,11 +24,14 @@ def kesu(request):
 
     ctx["user_caps"] = ROLE_CAPS.get(user.role, frozenset()) if user.is_active else frozenset()
     ctx["unread_notifications"] = notification_unread_count(user=user)
-    ctx["academy_nav"] = [
-        (label, url, name)
-        for label, url, name, cap in _academy_nav()
-        if cap is None or cap in ctx["user_caps"]
-    ]
+    groups: list[tuple[str, list]] = []
+    for group, label, url, name, cap in _academy_nav():
+        if cap is not None and cap not in ctx["user_caps"]:
+            continue
+        if not groups or groups[-1][0] != group:
+            groups.append((group, []))
+        groups[-1][1].append((label, url, name))
+    ctx["academy_nav"] = groups
     today = clock.now().date()
     if can(user, Cap.ADMINISTER) and today.month == 12 and workcal.schedule_missing(today.year + 1):
         ctx["calendar_warning"] = _(
@@ -41,7 +44,8 @@ def kesu(request):
 
 @cache
 def _academy_nav() -> tuple[tuple, ...]:
-    """(label, url, url name, capability) of every app's ``kesu_nav`` entries, in INSTALLED_APPS order.
+    """(app name, label, url, url name, capability) of every app's ``kesu_nav`` entries, in INSTALLED_APPS
+    order (the menu shows one group per app).
 
     Each academy app declares its own menu entries on its AppConfig, so adding a page never edits the
     shared base template; an entry whose URL does not resolve is left out rather than rendered dead.
@@ -50,7 +54,7 @@ def _academy_nav() -> tuple[tuple, ...]:
     for config in apps.get_app_configs():
         for label, url_name, cap in getattr(config, "kesu_nav", ()):
             try:
-                entries.append((label, reverse(url_name), url_name, cap))
+                entries.append((config.verbose_name, label, reverse(url_name), url_name, cap))
             except NoReverseMatch:
                 continue
     return tuple(entries)

@@ -71,7 +71,8 @@ def load(*, seed: int, now: dt.datetime, progress: Callable[[str], None]) -> Non
             user.save(update_fields=["date_joined"])
     written = 0
     for month in _months(now):
-        written += services.desk_evidence_refresh(month=month)
+        written += services.desk_evidence_refresh(month=month, refresh_levels=False)
+    services.levels_refresh()
     progress(f"Competency: {written:,} observations from twelve months of desk KPIs.")
     ratings = 0
     supervisors = {u.department_id: u for u in org_users.values() if u.role == Role.SUPERVISOR}

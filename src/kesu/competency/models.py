@@ -159,6 +159,22 @@ class KpiRule(models.Model):
         return round(min(5.0, max(1.0, 1 + 4 * (value - self.poor_value) / span)), 2)
 
 
+class CompetencyLevel(models.Model):
+    """A person's current level on an item, as computed from their evidence on ``as_of``: what team and
+    organisation analyses read (one row per person and item instead of all their evidence). Kept in step
+    by ``levels_refresh`` whenever evidence is recorded, and for everyone by the nightly job (recency
+    weights move a little every day). A person's own page always computes from the evidence."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    item_code = models.CharField(max_length=40)
+    level = models.FloatField()
+    evidence_count = models.PositiveIntegerField()
+    as_of = models.DateField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "item_code"], name="level_once")]
+
+
 class NeedsSnapshot(models.Model):
     """A person's needs analysis as it stood on a date, under the model version of that date, so the
     record can show gaps over time and an old analysis stays explainable after the model changes."""

@@ -20,7 +20,7 @@ from django.utils import timezone
 from kesu.accounts.models import Department, User
 from kesu.accounts.roles import Cap, Role, can
 from kesu.common import clock
-from kesu.competency.models import CompetencyItem, CompetencyModel, Evidence, RoleProfile
+from kesu.competency.models import CompetencyItem, CompetencyLevel, CompetencyModel, Evidence, RoleProfile
 
 HALF_LIFE_DAYS = 180
 NEW_HANDLER_DAYS = 180
@@ -282,31 +282,23 @@ def person_needs(*, user: User, on: dt.date | None = None) -> PersonNeeds:
     return _needs_from(user, _model_view(model), _levels(rows, on, keep_lines=True), on)
 
 
-def needs_many(*, users: list[User], on: dt.date | None = None) -> list[PersonNeeds]:
-    """The needs of many people from one grouped pass over their evidence (no per-person query).
+def levels_from_evidence(*, user_ids: list[int], on: dt.date) -> dict[int, dict[str, tuple[float, int]]]:
+    """{user: {item: (level, count)}} from one grouped pass over the evidence (no per-row objects).
 
     The database sums weight × level and weight per (person, item, day); recency weights depend only on
-    the day, so the result is exactly the per-observation weighted mean that ``person_needs`` computes,
-    from a fraction of the rows and without building a model instance per row.
+    the day, so the result is exactly the per-observation weighted mean that ``person_needs`` computes.
     """
-    on = on or timezone.localdate(clock.now())
-    model = current_model()
-    if model is None or not users:
-        return []
-    view = _model_view(model)
     sums: dict[int, dict[str, list[float]]] = defaultdict(lambda: defaultdict(lambda: [0.0, 0.0, 0]))
-    decay_of: dict[object, float] = {}
+    decay_of: dict[str, float] = {}
     table = connection.ops.quote_name(Evidence._meta.db_table)
-    ids = [u.pk for u in users]
     with connection.cursor() as cursor:
-        for i in range(0, len(ids), 900):  # SQLite's parameter limit
-            chunk = ids[i : i + 900]
+        for i in range(0, len(user_ids), 900):  # SQLite's parameter limit
+            chunk = user_ids[i : i + 900]
             cursor.execute(
                 # The day as text: no per-row date conversion (SQLite's adapter would parse each one).
                 f"SELECT user_id, item_code, CAST(observed_on AS TEXT), SUM(weight * level), SUM(weight), "  # noqa: S608
-                f"COUNT(*) "
-                f"FROM {table} WHERE observed_on <= %s AND user_id IN ({', '.join(['%s'] * len(chunk))}) "
-                f"GROUP BY user_id, item_code, observed_on",
+                f"COUNT(*) FROM {table} WHERE observed_on <= %s "
+                f"AND user_id IN ({', '.join(['%s'] * len(chunk))}) GROUP BY user_id, item_code, observed_on",
                 [on, *chunk],
             )
             for user_id, item_code, observed_on, wl, w, n in cursor.fetchall():
@@ -317,15 +309,34 @@ def needs_many(*, users: list[User], on: dt.date | None = None) -> list[PersonNe
                 acc[0] += d * wl
                 acc[1] += d * w
                 acc[2] += n
-    out = []
-    for u in users:
-        levels = {
-            code: (round(num / den, 2), int(count), [])
-            for code, (num, den, count) in sums.get(u.pk, {}).items()
-            if den > 0
-        }
-        out.append(_needs_from(u, view, levels, on))
-    return out
+    return {
+        uid: {code: (round(num / den, 2), int(count)) for code, (num, den, count) in items.items() if den > 0}
+        for uid, items in sums.items()
+    }
+
+
+def needs_many(*, users: list[User], on: dt.date | None = None, live: bool = False) -> list[PersonNeeds]:
+    """The needs of many people. By default from the kept levels (``CompetencyLevel``, refreshed whenever
+    evidence is recorded and every night); ``live=True`` computes them from the evidence instead."""
+    on = on or timezone.localdate(clock.now())
+    model = current_model()
+    if model is None or not users:
+        return []
+    view = _model_view(model)
+    ids = [u.pk for u in users]
+    if live:
+        levels = levels_from_evidence(user_ids=ids, on=on)
+    else:
+        levels = defaultdict(dict)
+        for i in range(0, len(ids), 900):
+            for uid, code, level, count in CompetencyLevel.objects.filter(
+                user_id__in=ids[i : i + 900]
+            ).values_list("user_id", "item_code", "level", "evidence_count"):
+                levels[uid][code] = (level, count)
+    return [
+        _needs_from(u, view, {code: (lv, n, []) for code, (lv, n) in levels.get(u.pk, {}).items()}, on)
+        for u in users
+    ]
 
 
 @dataclass(frozen=True)
@@ -348,10 +359,12 @@ class GroupNeeds:
         return {"x": [name for _c, name, _d in self.items], "y": names, "data": data}
 
 
-def group_needs(*, users: list[User], on: dt.date | None = None) -> GroupNeeds:
+def group_needs(*, users: list[User], on: dt.date | None = None, live: bool = False) -> GroupNeeds:
     model = current_model()
     view = _model_view(model) if model else _ModelView(0, (), {})
-    analysed = [(u, n) for u, n in zip(users, needs_many(users=users, on=on), strict=True) if n.profile]
+    analysed = [
+        (u, n) for u, n in zip(users, needs_many(users=users, on=on, live=live), strict=True) if n.profile
+    ]
     by_item: dict[str, list[ItemGap]] = defaultdict(list)
     for _u, n in analysed:
         for g in n.items:

@@ -27,6 +27,7 @@ from kesu.competency.content import ITEM_CODES
 from kesu.competency.models import (
     LEVELS,
     CompetencyItem,
+    CompetencyLevel,
     CompetencyModel,
     Dimension,
     Evidence,
@@ -265,21 +266,54 @@ def evidence_record(
         raise ValidationFailed(_("A level is between 1 and 5."), details={"level": level})
     if weight <= 0:
         raise ValidationFailed(_("The weight must be positive."), details={"weight": weight})
-    row, _created = Evidence.objects.update_or_create(
-        user=user,
-        source=source,
-        ref=ref[:120],
-        item_code=item_code,
-        defaults={
-            "level": round(level, 2),
-            "weight": weight,
-            "observed_on": observed_on,
-            "note": (note or "")[:300],
-            "recorded_by": recorded_by,
-            "recorded_at": clock.now(),
-        },
-    )
+    with transaction.atomic():
+        row, _created = Evidence.objects.update_or_create(
+            user=user,
+            source=source,
+            ref=ref[:120],
+            item_code=item_code,
+            defaults={
+                "level": round(level, 2),
+                "weight": weight,
+                "observed_on": observed_on,
+                "note": (note or "")[:300],
+                "recorded_by": recorded_by,
+                "recorded_at": clock.now(),
+            },
+        )
+        levels_refresh(user_ids=[user.pk], item_codes=[item_code])
     return row
+
+
+def levels_refresh(*, user_ids: list[int] | None = None, item_codes: list[str] | None = None) -> int:
+    """Recompute the kept levels (``CompetencyLevel``) of these people (everyone when None) from their
+    evidence as of today; with ``item_codes``, only those items. Returns the rows written."""
+    from kesu.accounts.models import User as UserModel
+    from kesu.competency.selectors import levels_from_evidence
+
+    today = timezone.localdate(clock.now())
+    if user_ids is None:
+        user_ids = list(
+            UserModel.objects.filter(evidence__isnull=False).distinct().values_list("pk", flat=True)
+        )
+    written = 0
+    for i in range(0, len(user_ids), 500):
+        chunk = user_ids[i : i + 500]
+        levels = levels_from_evidence(user_ids=chunk, on=today)
+        with transaction.atomic():
+            stale = CompetencyLevel.objects.filter(user_id__in=chunk)
+            if item_codes is not None:
+                stale = stale.filter(item_code__in=item_codes)
+            stale.delete()
+            rows = [
+                CompetencyLevel(user_id=uid, item_code=code, level=level, evidence_count=count, as_of=today)
+                for uid, items in levels.items()
+                for code, (level, count) in items.items()
+                if item_codes is None or code in item_codes
+            ]
+            CompetencyLevel.objects.bulk_create(rows, batch_size=2000)
+            written += len(rows)
+    return written
 
 
 @transaction.atomic
@@ -383,14 +417,16 @@ def _month_bounds(month: dt.date) -> tuple[dt.datetime, dt.datetime]:
 
 
 @transaction.atomic
-def desk_evidence_refresh(*, month: dt.date) -> int:
+def desk_evidence_refresh(*, month: dt.date, refresh_levels: bool = True) -> int:
     """Turn one calendar month of desk KPIs into evidence (source ``desk``, ref ``desk:<kpi>:<YYYY-MM>``)
     for every handler with enough cases; replaces that month's desk evidence. Returns rows written."""
     start, end = _month_bounds(month)
     tag = start.strftime("%Y-%m")
     last_day = (end - dt.timedelta(days=1)).date()
     rules = list(KpiRule.objects.filter(active=True))
-    Evidence.objects.filter(source=Evidence.Source.DESK, ref__endswith=f":{tag}").delete()
+    month_rows = Evidence.objects.filter(source=Evidence.Source.DESK, ref__endswith=f":{tag}")
+    affected = set(month_rows.values_list("user_id", flat=True).distinct())
+    month_rows.delete()
     kpis = desk_kpis.handler_months(start=start, end=end)
     now = clock.now()
     rows = []
@@ -413,6 +449,8 @@ def desk_evidence_refresh(*, month: dt.date) -> int:
                 )
             )
     Evidence.objects.bulk_create(rows, batch_size=2000)
+    if refresh_levels:  # a caller refreshing several months refreshes the kept levels once at the end
+        levels_refresh(user_ids=sorted(set(kpis) | affected))
     return len(rows)
 
 

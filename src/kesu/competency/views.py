@@ -111,7 +111,9 @@ def _person_context(request, person: User) -> dict:
         "plan_url": _url_or_none("plans:generate", person.username)
         if can(request.user, Cap.TRAIN_MANAGE)
         else None,
-        "record_url": _url_or_none("training:record", person.username),
+        "record_url": _url_or_none("training:records_me")
+        if person.pk == request.user.pk
+        else _url_or_none("training:records_person", person.pk),
     }
 
 
@@ -123,6 +125,19 @@ def home(request):
     ctx = _ctx(is_self=True)
     if can(user, Cap.LEARN):
         ctx.update(_person_context(request, user))
+    ctx["next_steps"] = [
+        (label, url)
+        for label, url in (
+            (_("My training plan"), _url_or_none("plans:mine")),
+            (_("Retraining"), _url_or_none("plans:retraining")),
+            (_("My exams"), _url_or_none("exams:mine")),
+            (_("Daily question"), _url_or_none("exams:daily")),
+            (_("Course catalogue"), _url_or_none("training:catalogue")),
+            (_("Role-play practice"), _url_or_none("roleplay:library")),
+            (_("Emotion diary"), _url_or_none("wellbeing:diary")),
+        )
+        if url
+    ]
     ctx["team_departments"] = selectors.departments_visible_to(user)
     ctx["may_view_org"] = can(user, Cap.TRAIN_VIEW_ALL)
     return render(request, "competency/home.html", ctx)

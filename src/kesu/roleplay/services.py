@@ -160,8 +160,22 @@ def scenario_set_active(*, code: str, active: bool, by: User) -> Scenario:
 
 def parsed_version(version: ScenarioVersion) -> engine.Scenario:
     # Stored versions were validated when saved; item codes may have changed since, which must not
-    # make an old session unreadable.
-    return engine.load_scenario(version.data)
+    # make an old session unreadable. A version never changes, so its parsed form is kept per process.
+    return _parsed(version.pk, version.data)
+
+
+def _parsed(version_id: int, data: dict) -> engine.Scenario:
+    cached = _PARSED.get(version_id)
+    if cached is not None and cached[0] == data:  # a dict comparison is far cheaper than validation
+        return cached[1]
+    scenario = engine.load_scenario(data)
+    if len(_PARSED) > 512:
+        _PARSED.clear()
+    _PARSED[version_id] = (data, scenario)
+    return scenario
+
+
+_PARSED: dict[int, tuple[dict, engine.Scenario]] = {}
 
 
 # --------------------------------------------------------------------------------------------------
@@ -245,9 +259,10 @@ def session_reply(*, session_id: int, user: User, reply: str, turn_number: int) 
     if session is None:
         raise NotFound(_("No such role-play session."))
     _check_owner(session, user)
-    existing = session.turns.filter(number=turn_number).first()
-    if existing is not None:
-        return existing
+    if turn_number <= session.turn_count:
+        existing = session.turns.filter(number=turn_number).first()
+        if existing is not None:
+            return existing
     if session.status != SessionStatus.ACTIVE:
         raise TransitionRefused(_("This role-play has ended."))
     if turn_number != session.turn_count + 1:
