@@ -151,8 +151,7 @@ def submit(request: HttpRequest, attempt_id: int) -> HttpResponse:
 @require_GET
 @desk_view
 def result(request: HttpRequest, attempt_id: int) -> HttpResponse:
-    if request.user.pk is not None:
-        services.attempts_close_expired_for(user=request.user)
+    services.attempts_close_expired_for(user=request.user)
     attempt = selectors.attempt_get(viewer=request.user, attempt_id=attempt_id)
     if attempt.status == Attempt.Status.STARTED:
         if attempt.user_id == request.user.pk:
