@@ -13,31 +13,12 @@ import pytest
 import yaml
 
 import kesu.exams
+from kesu.competency.content import ITEM_CODES as SHIPPED_ITEM_CODES
 
 QUESTIONS_DIR = Path(kesu.exams.__file__).parent / "content" / "questions"
 
 # The stable competency item codes of docs/academy.md.
-ITEM_CODES = {
-    "know_service",
-    "know_process",
-    "know_communication",
-    "know_emotion",
-    "know_law",
-    "know_product",
-    "know_crisis",
-    "skill_observation",
-    "skill_judgement",
-    "skill_communication",
-    "skill_adaptability",
-    "skill_coordination",
-    "skill_learning",
-    "att_responsibility",
-    "att_empathy",
-    "att_patience",
-    "att_integrity",
-    "att_confidentiality",
-    "att_service",
-}
+ITEM_CODES = set(SHIPPED_ITEM_CODES)
 # Items that carry more of the bank.
 LARGER_ITEMS = {"know_process", "know_law", "skill_communication", "att_empathy", "know_emotion"}
 TYPES = {"single", "multiple", "true_false", "judgement", "short"}

@@ -34,6 +34,7 @@ from kesu.accounts.models import User
 from kesu.accounts.roles import Cap, can
 from kesu.common import clock
 from kesu.common.errors import NotFound, NotPermitted, TransitionRefused, ValidationFailed
+from kesu.competency.content import ITEM_CODES as SHIPPED_ITEM_CODES  # noqa: E402
 from kesu.training.models import (
     Certificate,
     CheckIn,
@@ -51,29 +52,8 @@ from kesu.training.models import (
 )
 
 REMINDER_DAYS = 30
-ITEM_CODES = frozenset(
-    {
-        "know_service",
-        "know_process",
-        "know_communication",
-        "know_emotion",
-        "know_law",
-        "know_product",
-        "know_crisis",
-        "skill_observation",
-        "skill_judgement",
-        "skill_communication",
-        "skill_adaptability",
-        "skill_coordination",
-        "skill_learning",
-        "att_responsibility",
-        "att_empathy",
-        "att_patience",
-        "att_integrity",
-        "att_confidentiality",
-        "att_service",
-    }
-)
+# The competency items courses may be tagged with: the shipped model's stable codes (docs/academy.md).
+ITEM_CODES = frozenset(SHIPPED_ITEM_CODES)
 PROFILE_LABELS = {
     "new_handler": gettext_lazy("New handler"),
     "handler": gettext_lazy("Handler"),
