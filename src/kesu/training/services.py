@@ -34,7 +34,7 @@ from kesu.accounts.models import User
 from kesu.accounts.roles import Cap, can
 from kesu.common import clock
 from kesu.common.errors import NotFound, NotPermitted, TransitionRefused, ValidationFailed
-from kesu.competency.content import ITEM_CODES as SHIPPED_ITEM_CODES  # noqa: E402
+from kesu.competency.content import ITEM_CODES as SHIPPED_ITEM_CODES
 from kesu.training.models import (
     Certificate,
     CheckIn,
