@@ -237,7 +237,16 @@ def answered(trainer, team, other_team, sent):
     return sent
 
 
-def test_results_per_department_with_averages_and_top_pain_points(trainer, team, answered):
+def test_small_departments_are_not_shown_on_their_own(trainer, answered):
+    # Two respondents: below the minimum group of 5, their department is not listed (nor pooled).
+    r = selectors.survey_results(viewer=trainer, survey_id=answered.pk)
+    assert r.respondents == 2
+    assert r.departments == []
+    assert r.overall.respondents == 2
+
+
+def test_results_per_department_with_averages_and_top_pain_points(trainer, team, answered, settings):
+    settings.KESU_WELLBEING_MIN_GROUP = 2
     r = selectors.survey_results(viewer=trainer, survey_id=answered.pk)
     assert (r.respondents, r.audience) == (2, 5)
     [dept] = r.departments
@@ -272,7 +281,8 @@ def test_results_and_export_are_for_trainers_only(trainer, supervisor, answered)
     assert client_for(supervisor).get(reverse("wellbeing:manage_list")).status_code == 403
 
 
-def test_results_page_and_excel_export(trainer, answered):
+def test_results_page_and_excel_export(trainer, answered, settings):
+    settings.KESU_WELLBEING_MIN_GROUP = 2
     c = client_for(trainer)
     page = c.get(reverse("wellbeing:manage_results", args=[answered.pk]))
     assert page.status_code == 200

@@ -456,10 +456,26 @@ def survey_results(*, viewer: User, survey_id: int) -> SurveyResults:
             top=_scores(tally),
         )
 
+    # A department with fewer respondents than the diary's minimum group is not shown on its own (its few
+    # people could be recognised); such departments are pooled into one row, itself shown only when it
+    # reaches the minimum.
+    k = conf.min_group()
     departments = [
         result(d, names.get(d, "") if d else _("No department"), groups[d], n, audience_by_dept.get(d, 0))
         for d, n in respondents_by_dept.items()
+        if n >= k
     ]
+    small = [d for d, n in respondents_by_dept.items() if n < k]
+    if small and sum(respondents_by_dept[d] for d in small) >= k:
+        departments.append(
+            result(
+                None,
+                _("Smaller departments together"),
+                [row for d in small for row in groups[d]],
+                sum(respondents_by_dept[d] for d in small),
+                sum(audience_by_dept.get(d, 0) for d in small),
+            )
+        )
     departments.sort(key=lambda r: (r.department_id is None, r.name))
     all_rows = [row for rows in groups.values() for row in rows]
     audience = sum(audience_by_dept.values())
