@@ -38,10 +38,11 @@ lint: install
 	$(UV) run --frozen ruff check src tests
 	$(UV) run --frozen ruff format --check src tests
 	$(UV) run --frozen lint-imports
-	# Type-checked so far: the desk's core (strict on services/selectors/sla/workflow) and triage.
+	# Type-checked so far: the desk's core (strict on services/selectors/sla/workflow), triage, the
+	# competency services/selectors and the role-play engine.
 	$(UV) run --frozen mypy src/kesu/complaints/services.py src/kesu/complaints/selectors.py \
 		src/kesu/complaints/sla.py src/kesu/complaints/workflow.py src/kesu/common/*.py src/kesu/accounts \
-		src/kesu/triage
+		src/kesu/triage src/kesu/competency/services.py src/kesu/competency/selectors.py src/kesu/roleplay/engine
 
 bench: install
 	$(UV) run --frozen kesu bench $(BENCH_ARGS)

@@ -42,7 +42,12 @@ def test_tasks_met_on_time_and_late(drill):
     with clock.frozen_at(T0 + dt.timedelta(minutes=80)):
         run = services.drill_end(run_id=run.pk, by=trainer)
     tasks = {t["code"]: (t["met"], t["minute"]) for t in run.result["tasks"]}
-    assert tasks == {"grade": (True, 8), "statement": (False, None), "owners": (True, 25), "urgent": (False, None)}
+    assert tasks == {
+        "grade": (True, 8),
+        "statement": (False, None),
+        "owners": (True, 25),
+        "urgent": (False, None),
+    }
     assert run.result["statement_score"] > 0
     assert run.score == round(70 * 2 / 4 + 30 * run.result["statement_score"] / 100)
 

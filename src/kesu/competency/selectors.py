@@ -13,6 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
 from django.db import connection
 from django.utils import timezone
@@ -29,7 +30,7 @@ PRIORITY_STEPS = ((1.5, "high"), (0.75, "medium"), (0.25, "low"))
 PRIORITY_ORDER = {"high": 0, "medium": 1, "low": 2, "unknown": 3, "none": 4}
 
 # Which role profile applies to a user's role (a handler in the first months is a new handler).
-ROLE_PROFILE = {
+ROLE_PROFILE: dict[str, str] = {
     Role.HANDLER: "handler",
     Role.SENIOR_HANDLER: "senior_handler",
     Role.SUPERVISOR: "supervisor",
@@ -263,7 +264,7 @@ def _needs_from(
         )
     return PersonNeeds(
         user_id=user.pk,
-        profile=ProfileInfo(profile_code, name, next_code),
+        profile=ProfileInfo(profile_code or "", name, next_code),
         model_number=view.number,
         items=tuple(items),
         on=on,
@@ -369,7 +370,7 @@ def group_needs(*, users: list[User], on: dt.date | None = None, live: bool = Fa
     for _u, n in analysed:
         for g in n.items:
             by_item[g.item_code].append(g)
-    common = []
+    common: list[dict[str, Any]] = []
     for code, name, dimension in view.items:
         gaps = by_item[code]
         assessed = [g for g in gaps if g.gap is not None]
@@ -383,8 +384,10 @@ def group_needs(*, users: list[User], on: dt.date | None = None, live: bool = Fa
                 "assessed": len(assessed),
                 "needing": len(needing),
                 "share": round(len(needing) / len(analysed), 3) if analysed else 0.0,
-                "mean_gap": round(sum(g.gap for g in assessed) / len(assessed), 2) if assessed else None,
-                "mean_current": round(sum(g.current for g in assessed) / len(assessed), 2)
+                "mean_gap": round(sum(g.gap or 0.0 for g in assessed) / len(assessed), 2)
+                if assessed
+                else None,
+                "mean_current": round(sum(g.current or 0.0 for g in assessed) / len(assessed), 2)
                 if assessed
                 else None,
             }
@@ -412,6 +415,8 @@ def career_readiness(*, user: User, on: dt.date | None = None) -> Readiness | No
     if needs.profile is None or not needs.profile.next_code:
         return None
     model = current_model()
+    if model is None:
+        return None
     view = _model_view(model)
     nxt = view.profiles.get(needs.profile.next_code)
     if nxt is None:

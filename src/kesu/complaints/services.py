@@ -626,7 +626,7 @@ def complaint_intake_finish(
     is done (by another task, the sweep or a service that locked it) is skipped. One transaction; rows
     another worker is finishing right now are skipped, not waited for. Returns how many it finished."""
     with transaction.atomic():
-        ids = set()
+        ids: set[int] = set()
         if complaint_ids:
             ids.update(
                 Complaint.objects.filter(pk__in=list(complaint_ids), intake_pending=True).values_list(
@@ -804,9 +804,9 @@ def _finish_intake_locked(
     ComplaintTriage.objects.bulk_create(triage_rows)
     OutboundMessage.objects.bulk_create(messages)
     for e in events:
-        msg = getattr(e, "_message", None)
-        if msg is not None:
-            e.data = {"message_id": msg.pk}
+        sent: OutboundMessage | None = getattr(e, "_message", None)
+        if sent is not None:
+            e.data = {"message_id": sent.pk}
     ComplaintEvent.objects.bulk_create(events)
     fields = ["is_repeat", "next_due_at", "sla_warning", "is_overdue", "assignee", "escalated", "updated_at"]
     if clear_flag:
@@ -881,7 +881,8 @@ def _handler_loads(team_ids: set[int]) -> dict[int, list[User]]:
         .annotate(load=Coalesce(Subquery(open_load), 0))
         .order_by("pk")
     ):
-        teams.setdefault(user.department_id, []).append(user)
+        if user.department_id is not None:
+            teams.setdefault(user.department_id, []).append(user)
     return teams
 
 

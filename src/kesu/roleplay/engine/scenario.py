@@ -154,6 +154,10 @@ def _text(value: Any, where: str, problems: list[str], *, required: bool = True)
     return value.strip()
 
 
+def _mapping(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
 def load_scenario(data: Any, *, item_codes: frozenset[str] | None = None) -> Scenario:
     """A validated Scenario from a YAML-shaped dict; ``ScenarioError`` lists every problem."""
     problems: list[str] = []
@@ -195,7 +199,7 @@ def load_scenario(data: Any, *, item_codes: frozenset[str] | None = None) -> Sce
         hidden_need_words=_words(p.get("hidden_need_words"), "persona.hidden_need_words", problems),
     )
     facts = _text(data.get("facts"), "facts", problems)
-    sol = data.get("solution") if isinstance(data.get("solution"), dict) else {}
+    sol = _mapping(data.get("solution"))
     acceptable = _words(sol.get("acceptable"), "solution.acceptable", problems)
     max_comp = _int(sol.get("max_compensation", 0), "solution.max_compensation", 0, 1_000_000, problems)
 
@@ -237,7 +241,7 @@ def load_scenario(data: Any, *, item_codes: frozenset[str] | None = None) -> Sce
         )
     pass_line = _int(data.get("pass_line", 70), "pass_line", 1, 100, problems, 70)
 
-    raw_lines = data.get("lines") if isinstance(data.get("lines"), dict) else {}
+    raw_lines = _mapping(data.get("lines"))
     if not raw_lines:
         problems.append("lines: required (opening, calmer, repeat, escalate, ...)")
     opening = _text(raw_lines.get("opening"), "lines.opening", problems)
@@ -251,7 +255,7 @@ def load_scenario(data: Any, *, item_codes: frozenset[str] | None = None) -> Sce
         if not got and reaction in ("calmer", "repeat", "escalate", "accept"):
             problems.append(f"lines.{reaction}: at least one line")
         lines[reaction] = got
-    answers = data.get("model_answers") if isinstance(data.get("model_answers"), dict) else {}
+    answers = _mapping(data.get("model_answers"))
     model_answers = {phase: _text(answers.get(phase), f"model_answers.{phase}", problems) for phase in PHASES}
 
     injects: list[Inject] = []
