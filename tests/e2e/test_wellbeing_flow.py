@@ -77,7 +77,8 @@ def test_diary_entry_and_survey_round_trip(page, live_server, reference_data):
     page.goto(f"{base}/academy/wellbeing/surveys/manage/{survey.pk}/results/")
     page.locator(".echart[data-option-id=pain-chart] canvas").first.wait_for()
     table = page.locator("#results-table").inner_text()
-    assert "客诉中心" in table and "情绪压力大 (87.5)" in table
+    # One answer: the department is too small to be shown on its own; the overall row is there.
+    assert "客诉中心" not in table and "全部部门" in table and "情绪压力大 (87.5)" in table
     assert "被客户辱骂后很难马上接下一个电话" in page.content()
     if shots:
         page.screenshot(path=f"{shots}/wellbeing-results.png", full_page=True)
