@@ -442,3 +442,20 @@ def test_the_daily_task_sends_the_reminders(team):
 
     assert result.return_value == 1
     assert Notification.objects.filter(user=a, kind="training_certificate_expiring").count() == 1
+
+
+def test_a_course_may_build_an_item_a_trainer_added_to_the_model(db):
+    from kesu.competency.models import CompetencyItem, CompetencyModel
+    from kesu.training.services import allowed_item_codes
+
+    assert "know_ai_tools" not in allowed_item_codes()
+    model = CompetencyModel.objects.first()
+    if model is None:
+        from django.utils import timezone
+
+        model = CompetencyModel.objects.create(
+            number=99, label="t", status="draft", created_at=timezone.now()
+        )
+    CompetencyItem.objects.create(model=model, code="know_ai_tools", dimension="knowledge", name="智能工具")
+    assert "know_ai_tools" in allowed_item_codes()
+    assert "know_law" in allowed_item_codes()

@@ -37,7 +37,7 @@ def _item_choices():
         labels = item_labels()
     except Exception:  # the competency app is not there yet, or has no model installed
         labels = {}
-    return [(c, f"{labels[c]} ({c})" if c in labels else c) for c in sorted(services.ITEM_CODES)]
+    return [(c, f"{labels[c]} ({c})" if c in labels else c) for c in sorted(services.allowed_item_codes())]
 
 
 class CourseForm(_Bootstrap, forms.Form):

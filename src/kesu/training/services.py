@@ -52,8 +52,18 @@ from kesu.training.models import (
 )
 
 REMINDER_DAYS = 30
-# The competency items courses may be tagged with: the shipped model's stable codes (docs/academy.md).
+# The shipped model's stable item codes (docs/academy.md); ``allowed_item_codes()`` adds those trainers created.
 ITEM_CODES = frozenset(SHIPPED_ITEM_CODES)
+
+
+def allowed_item_codes() -> frozenset[str]:
+    """The competency items courses may be tagged with: the shipped ones and any a trainer added to a
+    version of the model (codes are permanent, so an item of an archived version stays valid)."""
+    from kesu.competency.models import CompetencyItem
+
+    return ITEM_CODES | frozenset(CompetencyItem.objects.values_list("code", flat=True).distinct())
+
+
 PROFILE_LABELS = {
     "new_handler": gettext_lazy("New handler"),
     "handler": gettext_lazy("Handler"),
@@ -135,7 +145,7 @@ def _course_fields(data: CourseInput) -> dict:
         "scenario": scenario,
         "summary": data.summary.strip(),
         "audience": _codes(data.audience, PROFILE_CODES, _("role profile")),
-        "item_codes": _codes(data.item_codes, ITEM_CODES, _("competency item")),
+        "item_codes": _codes(data.item_codes, allowed_item_codes(), _("competency item")),
         "target_level": int(data.target_level),
         "hours": hours,
         "assessment": data.assessment.strip(),
@@ -210,7 +220,7 @@ def _module_fields(data: ModuleInput) -> dict:
         "title": data.title.strip(),
         "method": data.method,
         "minutes": int(data.minutes),
-        "item_codes": _codes(data.item_codes, ITEM_CODES, _("competency item")),
+        "item_codes": _codes(data.item_codes, allowed_item_codes(), _("competency item")),
         "body": data.body,
     }
 
@@ -600,7 +610,7 @@ def mentoring_pair_create(
         raise ValidationFailed(_("Check-ins are between 1 and 90 days apart."))
     if (ends_on - starts_on).days > 730:
         raise ValidationFailed(_("A mentoring pair lasts at most two years."))
-    codes = _codes(item_codes, ITEM_CODES, _("competency item"))
+    codes = _codes(item_codes, allowed_item_codes(), _("competency item"))
     if MentoringPair.objects.filter(
         mentor=mentor, mentee=mentee, starts_on__lte=ends_on, ends_on__gte=starts_on
     ).exists():

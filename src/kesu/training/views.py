@@ -49,7 +49,8 @@ def catalogue(request: HttpRequest) -> HttpResponse:
     track = request.GET.get("track", "")
     track = track if track in Track.values else ""
     item = request.GET.get("item", "")
-    item = item if item in services.ITEM_CODES else ""
+    known = services.allowed_item_codes()
+    item = item if item in known else ""
     q = request.GET.get("q", "").strip()[:60]
     courses = selectors.course_list(user=request.user, track=track, item=item, q=q)
     return render(
@@ -60,7 +61,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
             courses=courses,
             tracks=Track.choices,
             track=track,
-            items=sorted(services.ITEM_CODES),
+            items=sorted(known),
             item=item,
             q=q,
             enrolments=selectors.my_enrolments(user=request.user)[:10],
