@@ -90,7 +90,9 @@ def test_first_turn_exact_figures(scenario):
 
 def test_hidden_need_is_revealed_once(scenario):
     turns = play(scenario, GOOD[:2] + ["孩子过生日吗？"], coach=fixed_coach)
-    assert "hidden" in [t.reaction for t in turns] or turns[-1].ended == "resolved"
+    assert [(t.reaction, t.ended) for t in turns] == [("calmer", ""), ("hidden", ""), ("accept", "resolved")]
+    assert turns[1].line == scenario.hidden_line
+    assert turns[1].state.revealed and turns[2].state.revealed
 
 
 def test_ended_session_refuses_more(scenario):

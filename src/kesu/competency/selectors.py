@@ -141,10 +141,8 @@ def _model_view_cached(model_id: int, number: int, stamp: str) -> _ModelView:
 
 
 def _model_view(model: CompetencyModel) -> _ModelView:
-    # Published versions never change, so caching by (id, number, publish time) is safe; a draft is
-    # never cached because its stamp is empty and drafts are not analysed.
-    if model.status != CompetencyModel.Status.PUBLISHED:
-        _model_view_cached.cache_clear()
+    """The published version's items and profiles. Callers pass only published versions, which services
+    never edit (only drafts are editable), so caching by (id, number, publish time) is safe."""
     return _model_view_cached(
         model.pk, model.number, model.published_at.isoformat() if model.published_at else ""
     )
@@ -460,18 +458,3 @@ def snapshots_for(*, user: User) -> list:
     from kesu.competency.models import NeedsSnapshot
 
     return list(NeedsSnapshot.objects.filter(user=user).order_by("taken_on"))
-
-
-def evidence_for(*, user: User, item_code: str | None = None, limit: int = 200) -> list[Evidence]:
-    qs = Evidence.objects.filter(user=user).select_related("recorded_by")
-    if item_code:
-        qs = qs.filter(item_code=item_code)
-    return list(qs.order_by("-observed_on", "-id")[:limit])
-
-
-def people_search(viewer: User, q: str) -> list[User]:
-    people = learners_visible_to(viewer)
-    q = (q or "").strip().lower()
-    if not q:
-        return people
-    return [u for u in people if q in u.username.lower() or q in (u.display_name or "").lower()]

@@ -448,7 +448,7 @@ def _assign_retraining(session: RolePlaySession, scenario: engine.Scenario, resu
 # Classroom
 
 
-def _classroom(join_code: str) -> RolePlaySession:
+def classroom_open(join_code: str) -> RolePlaySession:
     session = RolePlaySession.objects.filter(
         join_code=join_code, mode=Mode.CLASSROOM, status=SessionStatus.ACTIVE
     ).first()
@@ -464,7 +464,7 @@ def classroom_propose(*, join_code: str, user: User, text: str) -> ClassroomProp
     text = (text or "").strip()
     if not text or len(text) > MAX_REPLY_CHARS:
         raise ValidationFailed(_("Write a reply of at most %(n)s characters.") % {"n": MAX_REPLY_CHARS})
-    session = _classroom(join_code)
+    session = classroom_open(join_code)
     proposal, _created = ClassroomProposal.objects.update_or_create(
         session=session,
         turn_number=session.turn_count + 1,
@@ -478,7 +478,7 @@ def classroom_vote(*, join_code: str, user: User, proposal_id: int) -> Classroom
     """One vote per person per turn; voting again moves the vote."""
     if not can(user, Cap.LEARN):
         raise NotPermitted(_("You may not take part in classroom role-plays."))
-    session = _classroom(join_code)
+    session = classroom_open(join_code)
     turn_number = session.turn_count + 1
     proposal = ClassroomProposal.objects.filter(
         pk=proposal_id, session=session, turn_number=turn_number
@@ -566,13 +566,11 @@ def drill_score(run: DrillRun) -> dict:
     actions = list(run.actions.order_by("created_at", "id"))
     tasks = []
     for task in scenario.tasks:
-        folded_words = [w for w in task.words]
         hit = next(
             (
                 a
                 for a in actions
-                if a.minute <= task.due_minute
-                and (not folded_words or any(w in a.text for w in folded_words))
+                if a.minute <= task.due_minute and (not task.words or any(w in a.text for w in task.words))
             ),
             None,
         )

@@ -360,7 +360,7 @@ def join(request):
 @desk_view
 def join_room(request, code: str):
     _need(request, Cap.LEARN)
-    room = services._classroom(code)
+    room = services.classroom_open(code)
     if request.method == "POST":
         try:
             if request.POST.get("proposal"):
