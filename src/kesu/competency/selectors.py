@@ -281,7 +281,9 @@ def person_needs(*, user: User, on: dt.date | None = None) -> PersonNeeds:
     return _needs_from(user, _model_view(model), _levels(rows, on, keep_lines=True), on)
 
 
-def levels_from_evidence(*, user_ids: list[int], on: dt.date) -> dict[int, dict[str, tuple[float, int]]]:
+def levels_from_evidence(
+    *, user_ids: list[int], on: dt.date, item_codes: list[str] | None = None
+) -> dict[int, dict[str, tuple[float, int]]]:
     """{user: {item: (level, count)}} from one grouped pass over the evidence (no per-row objects).
 
     The database sums weight × level and weight per (person, item, day); recency weights depend only on
@@ -290,15 +292,17 @@ def levels_from_evidence(*, user_ids: list[int], on: dt.date) -> dict[int, dict[
     sums: dict[int, dict[str, list[float]]] = defaultdict(lambda: defaultdict(lambda: [0.0, 0.0, 0]))
     decay_of: dict[str, float] = {}
     table = connection.ops.quote_name(Evidence._meta.db_table)
+    items = list(item_codes or [])
+    item_sql = f"AND item_code IN ({', '.join(['%s'] * len(items))}) " if items else ""
     with connection.cursor() as cursor:
         for i in range(0, len(user_ids), 900):  # SQLite's parameter limit
             chunk = user_ids[i : i + 900]
             cursor.execute(
                 # The day as text: no per-row date conversion (SQLite's adapter would parse each one).
                 f"SELECT user_id, item_code, CAST(observed_on AS TEXT), SUM(weight * level), SUM(weight), "  # noqa: S608
-                f"COUNT(*) FROM {table} WHERE observed_on <= %s "
+                f"COUNT(*) FROM {table} WHERE observed_on <= %s {item_sql}"
                 f"AND user_id IN ({', '.join(['%s'] * len(chunk))}) GROUP BY user_id, item_code, observed_on",
-                [on, *chunk],
+                [on, *items, *chunk],
             )
             for user_id, item_code, observed_on, wl, w, n in cursor.fetchall():
                 d = decay_of.get(observed_on)

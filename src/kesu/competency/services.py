@@ -299,7 +299,7 @@ def levels_refresh(*, user_ids: list[int] | None = None, item_codes: list[str] |
     written = 0
     for i in range(0, len(user_ids), 500):
         chunk = user_ids[i : i + 500]
-        levels = levels_from_evidence(user_ids=chunk, on=today)
+        levels = levels_from_evidence(user_ids=chunk, on=today, item_codes=item_codes)
         with transaction.atomic():
             stale = CompetencyLevel.objects.filter(user_id__in=chunk)
             if item_codes is not None:
