@@ -50,6 +50,7 @@ from kesu.accounts.models import AuthorityLimit, Department, User
 from kesu.accounts.roles import APPROVAL_LADDER, Cap, Role, can
 from kesu.common import clock
 from kesu.common.errors import ConcurrentEdit, NotFound, NotPermitted, TransitionRefused, ValidationFailed
+from kesu.common.prepared import PreparedRead
 from kesu.complaints import refcache, sla, triage
 from kesu.complaints.models import (
     OPEN_Q,
@@ -379,13 +380,14 @@ def _next_number(at: dt.datetime) -> str:
 
 def _customer_upsert(data: CustomerInput, *, phone: str, email: str) -> Customer:
     # One read for both keys: the phone match wins, then the e-mail match (each the oldest customer).
-    q = Q()
-    if phone:
-        q |= Q(phone_normalized=phone)
-    if email:
-        q |= Q(email_normalized=email.lower())
+    if phone and email:
+        candidates = _CUSTOMER_BY_PHONE_OR_EMAIL.objects(phone=phone, email=email.lower())
+    elif phone:
+        candidates = _CUSTOMER_BY_PHONE.objects(phone=phone)
+    else:
+        candidates = _CUSTOMER_BY_EMAIL.objects(email=email.lower())
     existing = None
-    for c in Customer.objects.filter(q).order_by("pk"):
+    for c in candidates:
         if phone and c.phone_normalized == phone:
             existing = c
             break
@@ -896,22 +898,47 @@ def _delete_stored_files(names: list[str]) -> None:
             log.warning("could not delete orphaned attachment %s", name)
 
 
-def _idempotent_prior(actor: User | None, key: str) -> IdempotencyRecord | None:
+# Reads every API registration runs (kesu.common.prepared: the ORM's SQL, compiled once per process).
+_CUSTOMER_BY_PHONE_OR_EMAIL: PreparedRead[Customer] = PreparedRead(
+    lambda phone, email: Customer.objects.filter(
+        Q(phone_normalized=phone) | Q(email_normalized=email)
+    ).order_by("pk"),
+    model=Customer,
+    phone=str,
+    email=str,
+)
+_CUSTOMER_BY_PHONE: PreparedRead[Customer] = PreparedRead(
+    lambda phone: Customer.objects.filter(phone_normalized=phone).order_by("pk"), model=Customer, phone=str
+)
+_CUSTOMER_BY_EMAIL: PreparedRead[Customer] = PreparedRead(
+    lambda email: Customer.objects.filter(email_normalized=email).order_by("pk"), model=Customer, email=str
+)
+# At most one row (unique per user and key): no ORDER BY, and only the two columns a replay needs.
+_IDEMPOTENCY_READ: PreparedRead[IdempotencyRecord] = PreparedRead(
+    lambda user_id, key: IdempotencyRecord.objects.filter(user_id=user_id, key=key).values_list(
+        "request_hash", "complaint_id"
+    ),
+    user_id=int,
+    key=str,
+)
+
+
+def _idempotent_prior(actor: User | None, key: str) -> tuple[str, int] | None:
     if not key or actor is None:
         return None
-    # At most one row (unique per user and key): no ORDER BY, and only the two columns a replay needs.
-    rows = IdempotencyRecord.objects.filter(user=actor, key=key).only("request_hash", "complaint_id")[:1]
-    return next(iter(rows), None)
+    rows = _IDEMPOTENCY_READ.rows(user_id=actor.pk, key=key)
+    return rows[0] if rows else None
 
 
-def _replay(prior: IdempotencyRecord, request_hash: str) -> Complaint:
-    if prior.request_hash != request_hash:
+def _replay(prior: tuple[str, int], request_hash: str) -> Complaint:
+    prior_hash, complaint_id = prior
+    if prior_hash != request_hash:
         raise ValidationFailed(
             _("This Idempotency-Key was already used for a different complaint."),
             code="idempotency_key_reused",
         )
     complaint = Complaint.objects.select_related("customer", "category", "department", "assignee").get(
-        pk=prior.complaint_id
+        pk=complaint_id
     )
     complaint._replayed = True  # type: ignore[attr-defined]
     return complaint

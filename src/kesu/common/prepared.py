@@ -1,0 +1,116 @@
+"""Reads on the hottest paths, with the SQL written by the ORM once per process instead of every call.
+
+Building and compiling a queryset costs about 0.3–0.5 ms of Python; executing a one-row index lookup
+costs a tenth of that. ``PreparedRead`` takes a function that builds the queryset from its parameters,
+calls it once per database alias with placeholder values, keeps the SQL, where each parameter goes and
+the converters of the selected columns, and afterwards only executes. The SQL therefore stays the ORM's
+(column names, joins, quoting and vendor differences follow the models) — only the repetition is gone.
+
+Rules: parameters are keyword-only and typed ``str`` or ``int``; each must reach the SQL unchanged
+exactly once (a lookup that rewrites the value, like ``icontains``, is refused when the read is
+prepared); the queryset must be a ``values_list()`` or use ``model=`` to get instances.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from django.db import connections, models
+from django.db.models.query import QuerySet
+
+M = TypeVar("M", bound=models.Model)
+
+# Stand-ins the builder is called with; they never reach a database.
+_STR_MARK = "\x1fkesu-prepared-{}\x1f"
+_INT_MARK = -7_346_221_000_000
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    sql: str
+    # For each SQL parameter: the name of the caller's parameter, or None for a constant kept in `params`.
+    slots: tuple[str | None, ...]
+    params: tuple[Any, ...]
+    # Per selected column: (converter functions, expression) as Django's compiler applies them.
+    converters: tuple[tuple[int, tuple[list[Callable[..., Any]], Any]], ...]
+
+
+class PreparedRead(Generic[M]):
+    """``PreparedRead(build, key=str)``; ``read.rows(key="…")`` → list of tuples.
+
+    With ``model=SomeModel`` the builder returns a plain ``filter()`` queryset and ``read.objects(…)``
+    returns instances with every concrete field loaded (``Model.from_db``), as the queryset would."""
+
+    def __init__(self, build: Callable[..., QuerySet[Any]], *, model: type[M] | None = None, **types: type):
+        for name, kind in types.items():
+            if kind not in (str, int):
+                raise TypeError(f"parameter {name}: only str and int are supported")
+        self._build = build
+        self._types = types
+        self._model = model
+        self._attnames = [f.attname for f in model._meta.concrete_fields] if model is not None else None
+        self._compiled: dict[str, _Compiled] = {}
+        self._lock = threading.Lock()
+
+    def _marks(self) -> dict[str, Any]:
+        return {
+            name: (_STR_MARK.format(name) if kind is str else _INT_MARK - i)
+            for i, (name, kind) in enumerate(self._types.items())
+        }
+
+    def _compile(self, alias: str) -> _Compiled:
+        marks = self._marks()
+        qs = self._build(**marks)
+        if self._attnames is not None:
+            qs = qs.values_list(*self._attnames)
+        compiler = qs.query.get_compiler(using=alias)
+        sql, params = compiler.as_sql()
+        by_mark = {v: k for k, v in marks.items()}
+        slots = tuple(by_mark.get(p) if isinstance(p, str | int) else None for p in params)
+        for name in self._types:
+            if slots.count(name) != 1:
+                raise ValueError(f"parameter {name} does not reach the SQL unchanged exactly once")
+        converters = compiler.get_converters([selected[0] for selected in compiler.select])
+        return _Compiled(sql=sql, slots=slots, params=tuple(params), converters=tuple(converters.items()))
+
+    def _compiled_for(self, alias: str) -> _Compiled:
+        compiled = self._compiled.get(alias)
+        if compiled is None:
+            with self._lock:
+                compiled = self._compiled.get(alias) or self._compile(alias)
+                self._compiled[alias] = compiled
+        return compiled
+
+    def rows(self, *, using: str = "default", **values: Any) -> list[tuple[Any, ...]]:
+        if values.keys() != self._types.keys():
+            raise TypeError(f"expected parameters {sorted(self._types)}, got {sorted(values)}")
+        compiled = self._compiled_for(using)
+        params = [
+            values[s] if s is not None else p for s, p in zip(compiled.slots, compiled.params, strict=True)
+        ]
+        connection = connections[using]
+        with connection.cursor() as cursor:
+            cursor.execute(compiled.sql, params)
+            rows = cursor.fetchall()
+        if not compiled.converters:
+            return [tuple(r) for r in rows]
+        return [tuple(self._convert(r, compiled.converters, connection)) for r in rows]
+
+    @staticmethod
+    def _convert(row: Any, converters: tuple[Any, ...], connection: Any) -> Iterator[Any]:
+        row = list(row)
+        for pos, (funcs, expression) in converters:
+            value = row[pos]
+            for func in funcs:
+                value = func(value, expression, connection)
+            row[pos] = value
+        return iter(row)
+
+    def objects(self, *, using: str = "default", **values: Any) -> list[M]:
+        if self._model is None or self._attnames is None:
+            raise TypeError("objects() needs model=")
+        model, attnames = self._model, self._attnames
+        return [model.from_db(using, attnames, row) for row in self.rows(using=using, **values)]

@@ -1,0 +1,80 @@
+"""PreparedRead: the ORM's SQL compiled once, executed with new values, converted like a queryset."""
+
+import datetime as dt
+
+import pytest
+from django.db.models import Q
+from django.utils import timezone
+
+from kesu.accounts.models import ApiToken, User
+from kesu.accounts.roles import Role
+from kesu.common.prepared import PreparedRead
+from kesu.complaints.models import Customer
+
+pytestmark = pytest.mark.django_db
+
+
+def _customer(name, phone="", email=""):
+    return Customer.objects.create(
+        name=name, phone=phone, phone_normalized=phone, email=email, email_normalized=email
+    )
+
+
+def test_objects_match_what_the_queryset_returns():
+    a = _customer("王丽", phone="13800001111")
+    b = _customer("李强", email="li@example.cn")
+    _customer("张敏", phone="13900002222")
+    read = PreparedRead(
+        lambda phone, email: Customer.objects.filter(
+            Q(phone_normalized=phone) | Q(email_normalized=email)
+        ).order_by("pk"),
+        model=Customer,
+        phone=str,
+        email=str,
+    )
+
+    got = read.objects(phone="13800001111", email="li@example.cn")
+    # Run again with other values: the SQL is reused, the values are not.
+    again = read.objects(phone="13900002222", email="nobody@example.cn")
+
+    assert [c.pk for c in got] == [a.pk, b.pk]
+    expected = list(Customer.objects.filter(pk__in=[a.pk, b.pk]).order_by("pk"))
+    for mine, theirs in zip(got, expected, strict=True):
+        for f in Customer._meta.concrete_fields:
+            assert getattr(mine, f.attname) == getattr(theirs, f.attname), f.attname
+    assert [c.name for c in again] == ["张敏"]
+    assert got[0]._state.adding is False and got[0]._state.db == "default"
+
+
+def test_rows_apply_the_column_converters():
+    user = User.objects.create_user("conv", password=None, role=Role.HANDLER)
+    used = timezone.now() - dt.timedelta(hours=2)
+    ApiToken.objects.create(user=user, name="t", key_hash="h" * 64, prefix="ks_x", last_used_at=used)
+    read = PreparedRead(
+        lambda key_hash, user_id: ApiToken.objects.filter(key_hash=key_hash, user_id=user_id).values_list(
+            "last_used_at", "revoked", "user__is_active"
+        ),
+        key_hash=str,
+        user_id=int,
+    )
+
+    assert read.rows(key_hash="h" * 64, user_id=user.pk) == [(used, False, True)]
+    assert read.rows(key_hash="h" * 64, user_id=user.pk + 1) == []
+
+
+def test_a_value_the_lookup_rewrites_is_refused_when_prepared():
+    read = PreparedRead(
+        lambda name: Customer.objects.filter(name__icontains=name).values_list("pk"), name=str
+    )
+
+    with pytest.raises(ValueError, match="name"):
+        read.rows(name="王")
+
+
+def test_parameters_must_be_the_declared_ones():
+    read = PreparedRead(lambda name: Customer.objects.filter(name=name).values_list("pk"), name=str)
+
+    with pytest.raises(TypeError):
+        read.rows(nme="王")
+    with pytest.raises(TypeError):
+        PreparedRead(lambda day: Customer.objects.filter(created_at__date=day), day=dt.date)
