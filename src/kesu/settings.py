@@ -154,6 +154,10 @@ elif TASKS_BACKEND == "immediate":
 else:
     raise ImproperlyConfigured("KESU_TASKS_BACKEND must be one of: database, rq, immediate.")
 SLA_SWEEP_INTERVAL_SECONDS = env.int("KESU_SLA_SWEEP_INTERVAL", default=60)
+# The scheduler looks for API registrations waiting for their intake work this often, and keeps at most
+# this many intake pump tasks queued or running (each finishes about 200 complaints/s).
+INTAKE_POLL_SECONDS = env.float("KESU_INTAKE_POLL_SECONDS", default=1.0)
+INTAKE_PUMPS = env.int("KESU_INTAKE_PUMPS", default=2)
 DAILY_JOBS_HOUR = env.int("KESU_DAILY_JOBS_HOUR", default=2)  # local hour for the daily academy jobs
 
 # Role-play simulator: an optional OpenAI-compatible LLM (intranet deployment) for the customer's lines

@@ -5,7 +5,7 @@ import datetime as dt
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from kesu.complaints.models import Complaint, ComplaintEvent, Evidence, PiiAccessLog
-from tests.api.conftest import complaint_body
+from tests.api.conftest import complaint_body, run_intake_pump
 
 
 def _create(api, **overrides):
@@ -189,6 +189,7 @@ def test_queue_pages_with_a_cursor(handler, api_for):
         _create(api, title=f"第{i}件", customer={"name": "客户", "phone": f"1391234000{i}"})["number"]
         for i in range(3)
     ]
+    run_intake_pump()  # assigns them
 
     first = api.get("/complaints", queue="mine", limit=2)
     second = api.get("/complaints", queue="mine", limit=2, cursor=first.json()["next_cursor"])

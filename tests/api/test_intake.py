@@ -1,7 +1,7 @@
 """POST /complaints: creation, idempotency, validation and size limits."""
 
 from kesu.complaints.models import Complaint, ComplaintEvent, IdempotencyRecord
-from tests.api.conftest import complaint_body
+from tests.api.conftest import complaint_body, run_intake_pump
 
 
 def test_create_with_token_returns_201_and_the_complaint(handler, api_for):
@@ -30,12 +30,18 @@ def test_create_with_token_returns_201_and_the_complaint(handler, api_for):
         "evidence": f"/api/v1/complaints/{number}/evidence",
         "transitions": f"/api/v1/complaints/{number}/transitions",
     }
-    # The answer is the registration itself; the intake work was queued and ran after commit.
+    # The answer is the registration itself; the intake work is left to the pump.
     assert body["intake_pending"] is True
     assert body["assignee"] is None
     assert body["next_due_at"] is None
     assert "deadlines" not in body
     assert complaint.registered_by == handler
+    assert complaint.intake_pending is True
+    assert api.get(f"/complaints/{number}").json()["intake_pending"] is True
+
+    assert run_intake_pump() == 1
+
+    complaint.refresh_from_db()
     assert complaint.intake_pending is False
     assert complaint.assignee.username == "handler1"
     assert complaint.version == 1  # the intake work belongs to the registration: the ETag stays valid
@@ -48,7 +54,7 @@ def test_create_with_token_returns_201_and_the_complaint(handler, api_for):
     assert detail["version"] == 1
 
 
-def test_intake_work_runs_after_commit_with_acknowledgement_and_escalation(handler, supervisor, api_for):
+def test_the_pump_runs_the_intake_work_with_acknowledgement_and_escalation(handler, supervisor, api_for):
     from django.core import mail
 
     body = complaint_body(
@@ -57,6 +63,7 @@ def test_intake_work_runs_after_commit_with_acknowledgement_and_escalation(handl
     )
 
     r = api_for(handler).post("/complaints", body)
+    run_intake_pump()
 
     assert r.status_code == 201
     assert r.json()["escalated"] is False  # what the registration itself wrote
@@ -73,6 +80,7 @@ def test_intake_work_runs_after_commit_with_acknowledgement_and_escalation(handl
 def test_replay_after_the_intake_work_answers_the_current_state(handler, api_for):
     api = api_for(handler)
     first = api.post("/complaints", complaint_body(), **{"Idempotency-Key": "crm-4713"})
+    run_intake_pump()
 
     again = api.post("/complaints", complaint_body(), **{"Idempotency-Key": "crm-4713"})
 

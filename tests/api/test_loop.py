@@ -4,7 +4,7 @@ authority decided by a supervisor."""
 import datetime as dt
 
 from kesu.complaints.models import CompensationProposal, Complaint
-from tests.api.conftest import complaint_body
+from tests.api.conftest import complaint_body, run_intake_pump
 
 
 def _step(api, number, action, version, **extra):
@@ -200,7 +200,8 @@ def test_assign_and_escalate(handler, senior, supervisor, api_for):
 
 def test_notifications_can_be_marked_read(handler, api_for):
     h = api_for(handler)
-    h.post("/complaints", complaint_body())  # assigned to handler1 → a notification
+    h.post("/complaints", complaint_body())
+    run_intake_pump()  # assigned to handler1 → a notification
     assert h.get("/notifications").json()["unread"] == 1
 
     r = h.post("/notifications/read", {})

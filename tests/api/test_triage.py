@@ -2,7 +2,7 @@
 replies and similar cases."""
 
 from kesu.complaints.models import Complaint, ComplaintTriage, OutboundMessage
-from tests.api.conftest import complaint_body
+from tests.api.conftest import complaint_body, run_intake_pump
 from tests.complaints.factories import register
 from tests.complaints.test_triage import REFUND, close
 
@@ -13,11 +13,12 @@ PRIVACY_BODY = complaint_body(
 )
 
 
-def test_created_complaint_is_analysed_and_escalated_after_commit(handler, supervisor, api_for):
+def test_created_complaint_is_analysed_and_escalated_by_the_intake_pump(handler, supervisor, api_for):
     api = api_for(handler)
     created = api.post("/complaints", PRIVACY_BODY)
     assert created.status_code == 201
     assert created.json()["intake_pending"] is True
+    run_intake_pump()
     body = api.get(f"/complaints/{created.json()['number']}").json()
     assert body["escalated"] is True
     summary = body["triage"]

@@ -8,8 +8,9 @@ from django.utils import timezone
 
 from kesu.accounts.models import ApiToken, User
 from kesu.accounts.roles import Role
-from kesu.common.prepared import PreparedRead
-from kesu.complaints.models import Customer
+from kesu.common.prepared import PreparedInsert, PreparedRead
+from kesu.complaints.models import ComplaintEvent, Customer
+from tests.complaints.factories import register
 
 pytestmark = pytest.mark.django_db
 
@@ -78,3 +79,34 @@ def test_parameters_must_be_the_declared_ones():
         read.rows(nme="王")
     with pytest.raises(TypeError):
         PreparedRead(lambda day: Customer.objects.filter(created_at__date=day), day=dt.date)
+
+
+def test_insert_writes_what_save_writes(handler):
+    complaint = register(handler)
+    at = timezone.now()
+    by_orm = ComplaintEvent.objects.create(
+        complaint=complaint, at=at, kind="note", message="<b>客户来电</b>", data={"n": 1, "词": ["a"]}
+    )
+
+    mine = PreparedInsert(ComplaintEvent).insert(
+        ComplaintEvent(
+            complaint=complaint, at=at, kind="note", message="<b>客户来电</b>", data={"n": 1, "词": ["a"]}
+        )
+    )
+
+    assert mine.pk is not None and mine.pk != by_orm.pk
+    assert mine._state.adding is False
+    stored = ComplaintEvent.objects.get(pk=mine.pk)
+    for f in ComplaintEvent._meta.concrete_fields:
+        if f.attname != "id":
+            assert getattr(stored, f.attname) == getattr(by_orm, f.attname), f.attname
+
+
+def test_insert_fills_auto_now_add_and_defaults():
+    c = PreparedInsert(Customer).insert(
+        Customer(name="赵霞", phone="13700001234", phone_normalized="13700001234")
+    )
+
+    stored = Customer.objects.get(pk=c.pk)
+    assert stored.created_at is not None and stored.created_at == c.created_at
+    assert (stored.tier, stored.special_group, stored.email) == ("regular", "", "")

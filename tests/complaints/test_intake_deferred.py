@@ -1,6 +1,6 @@
 """Registration with ``defer=True`` (the API): the complaint is stored at once, its intake work (repeat
 link, SLA timers, assignment, triage and escalation, acknowledgement) runs afterwards — from the
-finish_intake task, the SLA sweep task, or the first service that locks the complaint."""
+intake pump task, the SLA sweep task, or the first service that locks the complaint."""
 
 import datetime as dt
 
@@ -41,7 +41,7 @@ def _kinds(c):
     )
 
 
-def test_deferred_registration_stores_the_complaint_and_queues_its_intake_work(
+def test_deferred_registration_stores_the_complaint_and_leaves_its_intake_work_to_the_pump(
     handler, django_capture_on_commit_callbacks
 ):
     with clock.frozen_at(NOON), django_capture_on_commit_callbacks() as queued:
@@ -54,10 +54,10 @@ def test_deferred_registration_stores_the_complaint_and_queues_its_intake_work(
     assert StageDeadline.objects.count() == 0
     assert ComplaintTriage.objects.count() == 0
     assert OutboundMessage.objects.count() == 0
-    assert len(queued) == 1  # the finish_intake task, enqueued after commit (inline test backend)
+    assert queued == []  # nothing is enqueued per registration: the pending flag is the outbox
 
     with clock.frozen_at(NOON + dt.timedelta(seconds=3)), django_capture_on_commit_callbacks(execute=True):
-        queued[0]()
+        assert tasks.intake_pump.call() == 1
 
     c.refresh_from_db()
     assert c.intake_pending is False
@@ -101,18 +101,28 @@ def test_finishing_is_idempotent(handler):
     assert _kinds(c) == ["registered", "assigned", "message"]
 
 
-def test_one_task_folds_the_other_pending_complaints_in(handler, senior):
+def test_the_pump_drains_every_pending_complaint_in_batches(handler, senior, monkeypatch):
+    monkeypatch.setattr(services, "INTAKE_BATCH", 2)
+    with clock.frozen_at(NOON):
+        for i in range(1, 6):
+            _register_later(handler, phone=f"1380000000{i}")
+
+    assert tasks.intake_pump.call() == 5
+
+    assert Complaint.objects.filter(intake_pending=True).count() == 0
+    assert tasks.intake_pump.call() == 0
+    # Least loaded across the batch, exactly as one after the other: handler and senior alternate.
+    assignees = [c.assignee for c in Complaint.objects.order_by("pk")]
+    assert assignees == [handler, senior, handler, senior, handler]
+
+
+def test_a_task_queued_by_an_earlier_version_takes_the_oldest_pending_along(handler):
     with clock.frozen_at(NOON):
         first = _register_later(handler, phone="13800000001")
         others = [_register_later(handler, phone=f"1380000000{i}") for i in range(2, 5)]
 
     assert tasks.finish_intake.call(first.pk) == 4
-
-    assert Complaint.objects.filter(intake_pending=True).count() == 0
     assert [tasks.finish_intake.call(o.pk) for o in others] == [0, 0, 0]
-    # Least loaded across the batch, exactly as one after the other: handler and senior alternate.
-    assignees = [c.assignee for c in Complaint.objects.order_by("pk")]
-    assert assignees == [handler, senior, handler, senior]
 
 
 def test_a_repeat_within_one_batch_links_to_the_earlier_complaint(handler):
@@ -144,12 +154,12 @@ def test_acting_on_a_pending_complaint_finishes_its_intake_first(handler):
     assert _kinds(c)[:4] == ["registered", "assigned", "message", "transition"]
     ack = StageDeadline.objects.get(complaint=c, stage="acknowledge")
     assert ack.met_at == NOON + dt.timedelta(minutes=5)  # the timer existed before it was met
-    # The task queued for it finds nothing left to do.
-    assert tasks.finish_intake.call(c.pk) == 0
+    # The pump finds nothing left to do.
+    assert tasks.intake_pump.call() == 0
     assert StageDeadline.objects.filter(complaint=c).count() == 3
 
 
-def test_the_sweep_task_finishes_registrations_whose_task_was_lost(handler):
+def test_the_sweep_task_finishes_registrations_no_pump_took(handler):
     with clock.frozen_at(NOON):
         stale = _register_later(handler, phone="13800000011")
     with clock.frozen_at(NOON + dt.timedelta(minutes=1, seconds=30)):
@@ -160,7 +170,7 @@ def test_the_sweep_task_finishes_registrations_whose_task_was_lost(handler):
 
     assert result["intake_finished"] == 1
     assert Complaint.objects.get(pk=stale.pk).intake_pending is False
-    # Registered 40 s ago: its own task is presumably still queued; the sweep leaves it to that task.
+    # Registered 40 s ago: the sweep leaves it to the pump.
     assert Complaint.objects.get(pk=fresh.pk).intake_pending is True
 
 
@@ -181,7 +191,7 @@ def test_a_failed_registration_leaves_a_gap_not_a_duplicate(handler, monkeypatch
 
     with clock.frozen_at(NOON):
         first = _register_later(handler).number
-        monkeypatch.setattr(services, "_enqueue_intake_finish", boom)
+        monkeypatch.setattr(services, "_event", boom)
         with pytest.raises(RuntimeError):
             _register_later(handler)
         monkeypatch.undo()

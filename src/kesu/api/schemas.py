@@ -450,7 +450,7 @@ class ComplaintCreated(ComplaintSummary):
     intake_pending: bool = Field(
         ...,
         description="True while the intake work (repeat link, SLA deadlines, assignment, triage, "
-        "acknowledgement) is still queued; it follows within seconds and GET /complaints/{number} shows it",
+        "acknowledgement) is still queued; the worker's intake pump does it within seconds",
     )
     links: ComplaintLinks
 
@@ -702,6 +702,11 @@ class ComplaintDetail(ComplaintSummary):
         ...,
         description="The triage analysis (null if never analysed); details at GET /complaints/{number}/triage",
     )
+    intake_pending: bool = Field(
+        ...,
+        description="True while the intake work of an API registration is still queued (no deadlines, "
+        "assignee or triage yet)",
+    )
 
     @classmethod
     def of(cls, c: Complaint, *, pii: bool) -> ComplaintDetail:  # type: ignore[override]
@@ -747,6 +752,7 @@ class ComplaintDetail(ComplaintSummary):
             triage=TriageSummaryOut.of(row)
             if (row := ComplaintTriage.objects.filter(complaint=c).first())
             else None,
+            intake_pending=c.intake_pending,
         )
 
 

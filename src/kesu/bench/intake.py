@@ -395,7 +395,7 @@ def run_intake(
         if worker:
             with open(target.data_dir / "worker.log", "wb") as log_out:
                 worker_proc = subprocess.Popen(
-                    dbs.kesu_cmd("worker", "--no-scheduler"),
+                    dbs.kesu_cmd("worker"),
                     env=target.env(),
                     stdout=log_out,
                     stderr=subprocess.STDOUT,  # noqa: S603

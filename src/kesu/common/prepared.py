@@ -114,3 +114,64 @@ class PreparedRead(Generic[M]):
             raise TypeError("objects() needs model=")
         model, attnames = self._model, self._attnames
         return [model.from_db(using, attnames, row) for row in self.rows(using=using, **values)]
+
+
+class PreparedInsert(Generic[M]):
+    """``PreparedInsert(Model).insert(obj)``: what ``obj.save(force_insert=True)`` writes, one row, with
+    the INSERT statement built once per database alias.
+
+    Each field is prepared exactly as the ORM prepares it (``pre_save`` — e.g. ``auto_now_add`` — then
+    ``get_db_prep_save``); the primary key comes back with RETURNING. Model signals are not sent (Kesu
+    keeps no logic in signals) and a model's own ``save()`` is not called: use it for append-only rows
+    on hot paths. A value that is an expression (a database default, F(), …) falls back to ``save()``."""
+
+    def __init__(self, model: type[M]):
+        meta = model._meta
+        if meta.parents:
+            raise TypeError(f"{model.__name__}: multi-table inheritance is not supported")
+        self._model = model
+        self._fields = [
+            f
+            for f in meta.local_concrete_fields
+            if f is not meta.auto_field and not getattr(f, "generated", False)
+        ]
+        self._sql: dict[str, tuple[str, bool]] = {}
+
+    def _statement(self, connection: Any) -> tuple[str, bool]:
+        cached = self._sql.get(connection.alias)
+        if cached is None:
+            qn = connection.ops.quote_name
+            meta = self._model._meta
+            # Names come from the model's meta, quoted by the backend; values are parameters.
+            sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608
+                qn(meta.db_table),
+                ", ".join(qn(f.column) for f in self._fields),
+                ", ".join(["%s"] * len(self._fields)),
+            )
+            returning = bool(meta.auto_field) and connection.features.can_return_columns_from_insert
+            if returning:
+                clause, _params = connection.ops.return_insert_columns([meta.auto_field])
+                sql = f"{sql} {clause}"
+            cached = self._sql[connection.alias] = (sql, returning)
+        return cached
+
+    def insert(self, obj: M, *, using: str = "default") -> M:
+        connection = connections[using]
+        values = [f.pre_save(obj, True) for f in self._fields]
+        if any(hasattr(v, "resolve_expression") for v in values):
+            obj.save(force_insert=True, using=using)
+            return obj
+        sql, returning = self._statement(connection)
+        params = [f.get_db_prep_save(v, connection) for f, v in zip(self._fields, values, strict=True)]
+        meta = self._model._meta
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            if meta.auto_field is not None:
+                if returning:
+                    pk = cursor.fetchone()[0]
+                else:
+                    pk = connection.ops.last_insert_id(cursor, meta.db_table, meta.auto_field.column)
+                setattr(obj, meta.auto_field.attname, pk)
+        obj._state.adding = False
+        obj._state.db = using
+        return obj

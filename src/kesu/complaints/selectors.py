@@ -368,3 +368,8 @@ def complaint_similar(*, user: User, complaint: Complaint, k: int = 5) -> Simila
             )
         )
     return SimilarCases(ready=True, items=items)
+
+
+def intake_backlog_exists() -> bool:
+    """Whether any API registration still waits for its intake work (partial index cmp_intake_pending)."""
+    return Complaint.objects.filter(intake_pending=True).exists()

@@ -17,9 +17,11 @@ Invariants:
 - Complaint numbers are unique and increase within a day; a registration that fails after taking its
   number leaves a gap.
 - Registration stores the complaint; its intake work (repeat link, SLA timers, assignment, triage,
-  acknowledgement) runs in the same transaction, or — ``defer=True``, the API — from the finish_intake
-  task after commit, the SLA sweep task, or the first ``_lock`` of the complaint (``intake_pending``).
-  It is the same work either way, as of the registration time, and does not bump ``version``.
+  acknowledgement) runs in the same transaction, or — ``defer=True``, the API — later: the flag
+  ``intake_pending`` is the outbox, drained in batches by the ``intake_pump`` task (enqueued by the
+  worker's scheduler while pending complaints exist), by the SLA sweep task, or by the first ``_lock``
+  of the complaint. It is the same work either way, as of the registration time, and does not bump
+  ``version``.
 - Triage (complaints/triage.py) is part of the intake work and can never make registration fail: an
   engine failure stores a degraded analysis. Flags never change the severity; a flag listed
   in KESU_TRIAGE_ESCALATE_FLAGS (privacy leak, safety) escalates the complaint to the supervisors.
@@ -50,7 +52,7 @@ from kesu.accounts.models import AuthorityLimit, Department, User
 from kesu.accounts.roles import APPROVAL_LADDER, Cap, Role, can
 from kesu.common import clock
 from kesu.common.errors import ConcurrentEdit, NotFound, NotPermitted, TransitionRefused, ValidationFailed
-from kesu.common.prepared import PreparedRead
+from kesu.common.prepared import PreparedInsert, PreparedRead
 from kesu.complaints import refcache, sla, triage
 from kesu.complaints.models import (
     OPEN_Q,
@@ -152,6 +154,14 @@ def _check_version(complaint: Complaint, expected_version: int | None) -> None:
         )
 
 
+# Rows every registration writes (kesu.common.prepared: the INSERT built once per process). Timeline
+# events are append-only, so every service writes them this way too.
+_INSERT_COMPLAINT = PreparedInsert(Complaint)
+_INSERT_CUSTOMER = PreparedInsert(Customer)
+_INSERT_EVENT = PreparedInsert(ComplaintEvent)
+_INSERT_IDEMPOTENCY = PreparedInsert(IdempotencyRecord)
+
+
 def _bump(complaint: Complaint, *fields: str) -> None:
     complaint.version += 1
     complaint.save(update_fields=[*fields, "version", "updated_at"])
@@ -160,15 +170,17 @@ def _bump(complaint: Complaint, *fields: str) -> None:
 def _event(
     complaint: Complaint, kind: str, *, actor: User | None, at: dt.datetime, message: str = "", **extra: Any
 ) -> ComplaintEvent:
-    return ComplaintEvent.objects.create(
-        complaint=complaint,
-        at=at,
-        actor=actor,
-        kind=kind,
-        message=message,
-        from_status=extra.pop("from_status", ""),
-        to_status=extra.pop("to_status", ""),
-        data=extra,
+    return _INSERT_EVENT.insert(
+        ComplaintEvent(
+            complaint=complaint,
+            at=at,
+            actor=actor,
+            kind=kind,
+            message=message,
+            from_status=extra.pop("from_status", ""),
+            to_status=extra.pop("to_status", ""),
+            data=extra,
+        )
     )
 
 
@@ -394,15 +406,17 @@ def _customer_upsert(data: CustomerInput, *, phone: str, email: str) -> Customer
         if existing is None:
             existing = c
     if existing is None:
-        return Customer.objects.create(
-            name=data.name,
-            phone=phone,
-            phone_normalized=phone,
-            email=email,
-            email_normalized=email.lower(),
-            id_number=data.id_number,
-            tier=data.tier,
-            special_group=data.special_group,
+        return _INSERT_CUSTOMER.insert(
+            Customer(
+                name=data.name,
+                phone=phone,
+                phone_normalized=phone,
+                email=email,
+                email_normalized=email.lower(),
+                id_number=data.id_number,
+                tier=data.tier,
+                special_group=data.special_group,
+            )
         )
     # A returning customer: keep what we knew and fill in what is new.
     changed = []
@@ -521,34 +535,38 @@ def complaint_register(
                 email=email,
             )
             team = _pick_team(category)
-            complaint = Complaint.objects.create(
-                number=number,
-                channel=data.channel,
-                category=category,
-                severity=data.severity,
-                customer=customer,
-                title=title,
-                description=description,
-                product=product,
-                order_ref=order_ref,
-                demand=data.demand,
-                department=team,
-                registered_at=at,
-                registered_by=actor,
-                sla_policy=sla.policy_for(
-                    category_id=category.pk,
+            complaint = _INSERT_COMPLAINT.insert(
+                Complaint(
+                    number=number,
+                    channel=data.channel,
+                    category=category,
                     severity=data.severity,
-                    tier=customer.tier,
-                    special_group=bool(customer.special_group),
-                ),
-                intake_pending=defer,
+                    customer=customer,
+                    title=title,
+                    description=description,
+                    product=product,
+                    order_ref=order_ref,
+                    demand=data.demand,
+                    department=team,
+                    registered_at=at,
+                    registered_by=actor,
+                    sla_policy=sla.policy_for(
+                        category_id=category.pk,
+                        severity=data.severity,
+                        tier=customer.tier,
+                        special_group=bool(customer.special_group),
+                    ),
+                    intake_pending=defer,
+                )
             )
             if idempotency_key and actor is not None:
-                IdempotencyRecord.objects.create(
-                    key=idempotency_key,
-                    user=actor,
-                    request_hash=request_hash,
-                    complaint=complaint,
+                _INSERT_IDEMPOTENCY.insert(
+                    IdempotencyRecord(
+                        key=idempotency_key,
+                        user=actor,
+                        request_hash=request_hash,
+                        complaint=complaint,
+                    )
                 )
             _event(
                 complaint,
@@ -578,9 +596,7 @@ def complaint_register(
                     message=original_name,
                     evidence_id=ev.pk,
                 )
-            if defer:
-                _enqueue_intake_finish(complaint.pk)
-            else:
+            if not defer:
                 _finish_intake_locked([complaint], analyses={complaint.pk: analysis}, clear_flag=False)
     except IntegrityError:
         _delete_stored_files(saved_files)
@@ -599,25 +615,11 @@ def complaint_register(
 # --------------------------------------------------------------------------------------------------
 # Intake work (after registration, in the request or from a task)
 
-# How many other pending complaints one finish_intake task takes along (one transaction, one commit).
-INTAKE_FOLD = 20
-# A complaint still pending after this long lost its task (e.g. a Redis queue flushed between commit and
-# enqueue): the periodic SLA sweep task finishes it (tasks.sla_sweep).
+# How many pending complaints the pump finishes per transaction (one statement per kind of row each).
+INTAKE_BATCH = 50
+# A complaint still pending after this long means no pump is running (no scheduler, or the queue was
+# flushed): the periodic SLA sweep task finishes it (tasks.sla_sweep).
 INTAKE_STALE_AFTER = dt.timedelta(minutes=2)
-
-
-def _enqueue_intake_finish(complaint_id: int) -> None:
-    """Queue the intake work of a complaint registered in the current transaction. With the database
-    task backend the task row is written in this transaction: it commits with the complaint or not at
-    all. Any other backend (Redis, the inline one of the tests) is called after commit, so the worker
-    never looks for a complaint that is not there yet (and a lost enqueue is caught by the sweep)."""
-    from kesu.complaints import tasks
-
-    backend = tasks.finish_intake.get_backend()
-    if type(backend).__module__.startswith("django_tasks_db"):
-        tasks.finish_intake.enqueue(complaint_id)
-    else:
-        transaction.on_commit(lambda: tasks.finish_intake.enqueue(complaint_id))
 
 
 def complaint_intake_finish(

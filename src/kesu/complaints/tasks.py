@@ -4,6 +4,7 @@ a message already sent is not sent again, whatever the queue redelivers."""
 from __future__ import annotations
 
 import logging
+import time
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -77,11 +78,33 @@ def sla_sweep() -> dict[str, int]:
     return {**sla.sweep(), "intake_finished": finished}
 
 
+# How long one pump task keeps draining before it returns (the scheduler enqueues another if work is left),
+# so that a worker is never held by one task for long.
+INTAKE_PUMP_SECONDS = 20.0
+
+
 @task()
-def finish_intake(complaint_id: int) -> int:
-    """The intake work of a complaint registered with ``defer=True`` (services.complaint_intake_finish),
-    taking along up to INTAKE_FOLD other pending complaints: under a burst of registrations one task
-    finishes many in one transaction and the tasks queued for those find nothing left to do."""
+def intake_pump() -> int:
+    """Finish the intake work of pending API registrations (services.complaint_intake_finish) in batches
+    of INTAKE_BATCH, oldest first, until none is left or INTAKE_PUMP_SECONDS have passed. The worker's
+    scheduler enqueues it while pending complaints exist; two pumps never take the same rows (skip
+    locked). Returns how many it finished."""
     from kesu.complaints import services
 
-    return services.complaint_intake_finish(complaint_ids=[complaint_id], fold=services.INTAKE_FOLD)
+    deadline = time.monotonic() + INTAKE_PUMP_SECONDS
+    total = 0
+    while time.monotonic() < deadline:
+        done = services.complaint_intake_finish(fold=services.INTAKE_BATCH)
+        total += done
+        if done == 0:
+            break
+    return total
+
+
+@task()
+def finish_intake(complaint_id: int) -> int:
+    """One complaint's intake work, plus the oldest pending others. Kesu no longer enqueues it (the pump
+    does the work); it stays so that rows an earlier version queued still run after an upgrade."""
+    from kesu.complaints import services
+
+    return services.complaint_intake_finish(complaint_ids=[complaint_id], fold=services.INTAKE_BATCH)
