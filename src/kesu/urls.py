@@ -7,6 +7,8 @@ from django.views.generic import RedirectView
 from kesu.accounts.views import set_language
 
 urlpatterns = [
+    # First: integrations post here at hundreds of requests a second, and URL resolution walks the list.
+    path("api/v1/", include("kesu.api.urls")),
     path("", include("kesu.complaints.urls")),
     path("c/", include("kesu.complaints.public_urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
@@ -15,7 +17,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     # Browsers ask for /favicon.ico whatever the page says.
     path("favicon.ico", RedirectView.as_view(url=static("kesu/favicon.svg"), permanent=True)),
-    path("api/v1/", include("kesu.api.urls")),
     path("academy/", include("kesu.competency.urls")),
     path("academy/courses/", include("kesu.training.urls")),
     path("academy/exams/", include("kesu.exams.urls")),

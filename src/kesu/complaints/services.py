@@ -454,6 +454,14 @@ def _pick_team(category: Category) -> Department:
     return (generalists or teams)[0]
 
 
+# The choices registration checks (an enum's .values builds a new list on every access).
+_CHANNELS = frozenset(Channel.values)
+_SEVERITIES = frozenset(Severity.values)
+_DEMANDS = frozenset(Demand.values)
+_TIERS = frozenset(CustomerTier.values)
+_SPECIAL_GROUPS = frozenset(SpecialGroup.values)
+
+
 def complaint_register(
     *, data: ComplaintInput, actor: User | None, idempotency_key: str = "", defer: bool = False
 ) -> Complaint:
@@ -466,15 +474,15 @@ def complaint_register(
     in this transaction. Either way it is the same work with the same registration time."""
     if actor is not None and not can(actor, Cap.INTAKE):
         raise NotPermitted(_("You may not register complaints."))
-    if data.channel not in Channel.values:
+    if data.channel not in _CHANNELS:
         raise ValidationFailed(_("Unknown channel."), details={"field": "channel"})
-    if data.severity not in Severity.values:
+    if data.severity not in _SEVERITIES:
         raise ValidationFailed(_("Unknown severity."), details={"field": "severity"})
-    if data.demand and data.demand not in Demand.values:
+    if data.demand and data.demand not in _DEMANDS:
         raise ValidationFailed(_("Unknown demand."), details={"field": "demand"})
-    if data.customer.tier not in CustomerTier.values:
+    if data.customer.tier not in _TIERS:
         raise ValidationFailed(_("Unknown member tier."), details={"field": "tier"})
-    if data.customer.special_group not in SpecialGroup.values:
+    if data.customer.special_group not in _SPECIAL_GROUPS:
         raise ValidationFailed(_("Unknown special group."), details={"field": "special_group"})
     title = check_text(data.title, field="title", label=_("Subject"), max_chars=120)
     description = check_text(data.description, field="description", label=_("Description"))
