@@ -3,13 +3,14 @@
 import datetime as dt
 
 import pytest
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from kesu.accounts.models import ApiToken, User
 from kesu.accounts.roles import Role
-from kesu.common.prepared import PreparedInsert, PreparedRead
-from kesu.complaints.models import ComplaintEvent, Customer
+from kesu.common.prepared import InsertChain, PreparedInsert, PreparedRead
+from kesu.complaints.models import Complaint, ComplaintEvent, Customer
 from tests.complaints.factories import register
 
 pytestmark = pytest.mark.django_db
@@ -110,3 +111,56 @@ def test_insert_fills_auto_now_add_and_defaults():
     stored = Customer.objects.get(pk=c.pk)
     assert stored.created_at is not None and stored.created_at == c.created_at
     assert (stored.tier, stored.special_group, stored.email) == ("regular", "", "")
+
+
+def _complaint_row(handler, number):
+    from kesu.complaints import refcache
+
+    return Complaint(
+        number=number,
+        channel="phone",
+        category=refcache.category("logistics"),
+        severity="low",
+        title="快递未送达",
+        description="客户说快递三天没有更新。",
+        department=handler.department,
+        registered_at=timezone.now(),
+        registered_by=handler,
+    )
+
+
+def test_a_chain_writes_rows_that_reference_each_other(handler):
+    customer = Customer(name="孙丽", phone="13600001111", phone_normalized="13600001111")
+    complaint = _complaint_row(handler, "TS-20261123-9001")
+    event = ComplaintEvent(at=timezone.now(), actor=handler, kind="registered", data={"via": "测试"})
+
+    InsertChain().insert([customer, complaint, event], links={1: {"customer": 0}, 2: {"complaint": 1}})
+
+    stored = Complaint.objects.select_related("customer").get(number="TS-20261123-9001")
+    assert stored.pk == complaint.pk and stored.customer_id == customer.pk
+    assert stored.customer.name == "孙丽"
+    assert complaint.customer is customer and event.complaint is complaint
+    assert ComplaintEvent.objects.get(pk=event.pk).data == {"via": "测试"}
+    assert customer._state.adding is complaint._state.adding is event._state.adding is False
+
+
+def test_a_chain_is_all_or_nothing(handler):
+    taken = _complaint_row(handler, "TS-20261123-9002")
+    taken.customer = _customer("吴敏", phone="13600003333")
+    taken.save()
+    before = Customer.objects.count()
+    customer = Customer(name="周杰", phone="13600002222", phone_normalized="13600002222")
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        InsertChain().insert(
+            [customer, _complaint_row(handler, "TS-20261123-9002")], links={1: {"customer": 0}}
+        )
+
+    assert Customer.objects.count() == before
+
+
+def test_a_chain_refuses_a_link_to_a_later_row(handler):
+    with pytest.raises(ValueError, match="before it"):
+        InsertChain().insert(
+            [_complaint_row(handler, "TS-1"), Customer(name="x")], links={0: {"customer": 1}}
+        )

@@ -3,6 +3,7 @@ link, SLA timers, assignment, triage and escalation, acknowledgement) runs after
 intake pump task, the SLA sweep task, or the first service that locks the complaint."""
 
 import datetime as dt
+from types import SimpleNamespace
 
 import pytest
 from django.core import mail
@@ -191,7 +192,7 @@ def test_a_failed_registration_leaves_a_gap_not_a_duplicate(handler, monkeypatch
 
     with clock.frozen_at(NOON):
         first = _register_later(handler).number
-        monkeypatch.setattr(services, "_event", boom)
+        monkeypatch.setattr(services, "_REGISTRATION_ROWS", SimpleNamespace(insert=boom))
         with pytest.raises(RuntimeError):
             _register_later(handler)
         monkeypatch.undo()
@@ -199,3 +200,36 @@ def test_a_failed_registration_leaves_a_gap_not_a_duplicate(handler, monkeypatch
 
     assert (first, third) == ("TS-20261123-0001", "TS-20261123-0003")
     assert Complaint.objects.count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_outside_a_transaction_a_registration_is_one_unit_and_a_raced_retry_gets_the_first(
+    handler, monkeypatch
+):
+    """As the API runs it (autocommit): the new customer, the complaint, the idempotency record and the
+    event are one statement on PostgreSQL; a retry that raced past the idempotency lookup is refused
+    by the database as a whole and answered with the first complaint."""
+
+    def register():
+        return services.complaint_register(
+            data=complaint_input(phone="13700004444"), actor=handler, idempotency_key="crm-77", defer=True
+        )
+
+    first = register()
+    stored = Complaint.objects.select_related("customer").get(pk=first.pk)
+    assert stored.customer.phone_normalized == "13700004444"
+    assert _kinds(stored) == ["registered"]
+
+    real_prior = services._idempotent_prior
+    calls = []
+
+    def missed_once(actor, key):
+        calls.append(key)
+        return None if len(calls) == 1 else real_prior(actor, key)
+
+    monkeypatch.setattr(services, "_idempotent_prior", missed_once)
+    again = register()
+
+    assert again.pk == first.pk and getattr(again, "_replayed", False) is True
+    assert Complaint.objects.count() == 1
+    assert ComplaintEvent.objects.count() == 1

@@ -31,6 +31,7 @@ Invariants:
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
@@ -52,7 +53,7 @@ from kesu.accounts.models import AuthorityLimit, Department, User
 from kesu.accounts.roles import APPROVAL_LADDER, Cap, Role, can
 from kesu.common import clock
 from kesu.common.errors import ConcurrentEdit, NotFound, NotPermitted, TransitionRefused, ValidationFailed
-from kesu.common.prepared import PreparedInsert, PreparedRead
+from kesu.common.prepared import InsertChain, PreparedInsert, PreparedRead
 from kesu.complaints import refcache, sla, triage
 from kesu.complaints.models import (
     OPEN_Q,
@@ -154,12 +155,10 @@ def _check_version(complaint: Complaint, expected_version: int | None) -> None:
         )
 
 
-# Rows every registration writes (kesu.common.prepared: the INSERT built once per process). Timeline
+# Rows every registration writes (kesu.common.prepared: the statements built once per process). Timeline
 # events are append-only, so every service writes them this way too.
-_INSERT_COMPLAINT = PreparedInsert(Complaint)
-_INSERT_CUSTOMER = PreparedInsert(Customer)
+_REGISTRATION_ROWS = InsertChain()
 _INSERT_EVENT = PreparedInsert(ComplaintEvent)
-_INSERT_IDEMPOTENCY = PreparedInsert(IdempotencyRecord)
 
 
 def _bump(complaint: Complaint, *fields: str) -> None:
@@ -170,17 +169,28 @@ def _bump(complaint: Complaint, *fields: str) -> None:
 def _event(
     complaint: Complaint, kind: str, *, actor: User | None, at: dt.datetime, message: str = "", **extra: Any
 ) -> ComplaintEvent:
-    return _INSERT_EVENT.insert(
-        ComplaintEvent(
-            complaint=complaint,
-            at=at,
-            actor=actor,
-            kind=kind,
-            message=message,
-            from_status=extra.pop("from_status", ""),
-            to_status=extra.pop("to_status", ""),
-            data=extra,
-        )
+    return _INSERT_EVENT.insert(_event_row(complaint, kind, actor=actor, at=at, message=message, **extra))
+
+
+def _event_row(
+    complaint: Complaint | None,
+    kind: str,
+    *,
+    actor: User | None,
+    at: dt.datetime,
+    message: str = "",
+    **extra: Any,
+) -> ComplaintEvent:
+    """A timeline event, not yet written (``complaint`` None: linked by the caller's InsertChain)."""
+    return ComplaintEvent(
+        complaint=complaint,
+        at=at,
+        actor=actor,
+        kind=kind,
+        message=message,
+        from_status=extra.pop("from_status", ""),
+        to_status=extra.pop("to_status", ""),
+        data=extra,
     )
 
 
@@ -390,7 +400,9 @@ def _next_number(at: dt.datetime) -> str:
     return f"TS-{day:%Y%m%d}-{n:04d}"
 
 
-def _customer_upsert(data: CustomerInput, *, phone: str, email: str) -> Customer:
+def _customer_match(data: CustomerInput, *, phone: str, email: str) -> tuple[Customer, list[str]]:
+    """The customer a registration is for: a known one with what is new filled in (and the names of the
+    fields to save), or a new, unsaved one."""
     # One read for both keys: the phone match wins, then the e-mail match (each the oldest customer).
     if phone and email:
         candidates = _CUSTOMER_BY_PHONE_OR_EMAIL.objects(phone=phone, email=email.lower())
@@ -406,18 +418,17 @@ def _customer_upsert(data: CustomerInput, *, phone: str, email: str) -> Customer
         if existing is None:
             existing = c
     if existing is None:
-        return _INSERT_CUSTOMER.insert(
-            Customer(
-                name=data.name,
-                phone=phone,
-                phone_normalized=phone,
-                email=email,
-                email_normalized=email.lower(),
-                id_number=data.id_number,
-                tier=data.tier,
-                special_group=data.special_group,
-            )
+        new = Customer(
+            name=data.name,
+            phone=phone,
+            phone_normalized=phone,
+            email=email,
+            email_normalized=email.lower(),
+            id_number=data.id_number,
+            tier=data.tier,
+            special_group=data.special_group,
         )
+        return new, []
     # A returning customer: keep what we knew and fill in what is new.
     changed = []
     for attr, value in (("name", data.name), ("email", email), ("id_number", data.id_number)):
@@ -436,9 +447,7 @@ def _customer_upsert(data: CustomerInput, *, phone: str, email: str) -> Customer
     if data.tier != CustomerTier.REGULAR and existing.tier != data.tier:
         existing.tier = data.tier
         changed.append("tier")
-    if changed:
-        existing.save(update_fields=changed)
-    return existing
+    return existing, changed
 
 
 def _pick_team(category: Category) -> Department:
@@ -528,62 +537,73 @@ def complaint_register(
     # The day's number is taken before the registration's transaction (see _next_number): holding the
     # sequence row's lock through the whole registration serialised concurrent intake.
     number = _next_number(at)
+    # A read, before any write: matching outside the transaction races no more than inside it (two first
+    # complaints of one new customer at the same moment may each create the customer either way).
+    customer, customer_changes = _customer_match(
+        CustomerInput(
+            name=name,
+            phone=phone,
+            email=email,
+            id_number=id_number,
+            tier=data.customer.tier,
+            special_group=data.customer.special_group,
+        ),
+        phone=phone,
+        email=email,
+    )
+    complaint = Complaint(
+        number=number,
+        channel=data.channel,
+        category=category,
+        severity=data.severity,
+        customer=customer if customer.pk else None,
+        title=title,
+        description=description,
+        product=product,
+        order_ref=order_ref,
+        demand=data.demand,
+        department=_pick_team(category),
+        registered_at=at,
+        registered_by=actor,
+        sla_policy=sla.policy_for(
+            category_id=category.pk,
+            severity=data.severity,
+            tier=customer.tier,
+            special_group=bool(customer.special_group),
+        ),
+        intake_pending=defer,
+    )
+    # The registration's rows, written by one InsertChain (one statement on PostgreSQL).
+    rows: list[Any] = [complaint]
+    links: dict[int, dict[str, int]] = {}
+    if customer.pk is None:
+        rows.insert(0, customer)
+        links[1] = {"customer": 0}
+    at_complaint = rows.index(complaint)
+    if idempotency_key and actor is not None:
+        rows.append(IdempotencyRecord(key=idempotency_key, user=actor, request_hash=request_hash))
+        links[len(rows) - 1] = {"complaint": at_complaint}
+    rows.append(
+        _event_row(
+            None,
+            ComplaintEvent.Kind.REGISTERED,
+            actor=actor,
+            at=at,
+            to_status=Status.REGISTERED,
+            message=_("Registered via %(channel)s") % {"channel": Channel(data.channel).label},
+        )
+    )
+    links[len(rows) - 1] = {"complaint": at_complaint}
+    # The usual API registration — a new or unchanged customer, no attachments, intake deferred — is
+    # that one statement alone, atomic by itself: no transaction around it (two round trips fewer).
+    # Inside a caller's transaction it still gets a savepoint, so that a refused row leaves the caller's
+    # transaction usable (the idempotency race below reads after the failure).
+    alone = defer and not customer_changes and not uploads and not connection.in_atomic_block
     try:
-        with transaction.atomic():
-            customer = _customer_upsert(
-                CustomerInput(
-                    name=name,
-                    phone=phone,
-                    email=email,
-                    id_number=id_number,
-                    tier=data.customer.tier,
-                    special_group=data.customer.special_group,
-                ),
-                phone=phone,
-                email=email,
-            )
-            team = _pick_team(category)
-            complaint = _INSERT_COMPLAINT.insert(
-                Complaint(
-                    number=number,
-                    channel=data.channel,
-                    category=category,
-                    severity=data.severity,
-                    customer=customer,
-                    title=title,
-                    description=description,
-                    product=product,
-                    order_ref=order_ref,
-                    demand=data.demand,
-                    department=team,
-                    registered_at=at,
-                    registered_by=actor,
-                    sla_policy=sla.policy_for(
-                        category_id=category.pk,
-                        severity=data.severity,
-                        tier=customer.tier,
-                        special_group=bool(customer.special_group),
-                    ),
-                    intake_pending=defer,
-                )
-            )
-            if idempotency_key and actor is not None:
-                _INSERT_IDEMPOTENCY.insert(
-                    IdempotencyRecord(
-                        key=idempotency_key,
-                        user=actor,
-                        request_hash=request_hash,
-                        complaint=complaint,
-                    )
-                )
-            _event(
-                complaint,
-                ComplaintEvent.Kind.REGISTERED,
-                actor=actor,
-                at=at,
-                to_status=Status.REGISTERED,
-                message=_("Registered via %(channel)s") % {"channel": Channel(data.channel).label},
-            )
+        with contextlib.nullcontext() if alone else transaction.atomic():
+            if customer_changes:
+                customer.save(update_fields=customer_changes)
+            _REGISTRATION_ROWS.insert(rows, links=links)
             for upload, original_name, content_type in uploads:
                 ev = Evidence.objects.create(
                     complaint=complaint,
