@@ -185,9 +185,9 @@ class CompensationTier(models.Model):
 class Customer(models.Model):
     name = models.CharField(_("name"), max_length=60)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
-    phone_normalized = models.CharField(max_length=20, blank=True, db_index=True)
+    phone_normalized = models.CharField(max_length=20, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
-    email_normalized = models.CharField(max_length=254, blank=True, db_index=True)
+    email_normalized = models.CharField(max_length=254, blank=True)
     id_number = models.CharField(_("ID number"), max_length=30, blank=True)
     tier = models.CharField(
         _("member tier"), max_length=10, choices=CustomerTier.choices, default=CustomerTier.REGULAR
@@ -200,13 +200,20 @@ class Customer(models.Model):
     class Meta:
         verbose_name = _("customer")
         verbose_name_plural = _("customers")
+        # Plain b-tree indexes: db_index=True on a CharField adds a LIKE-only twin on PostgreSQL.
+        indexes = [
+            models.Index(fields=["phone_normalized"], name="cust_phone"),
+            models.Index(fields=["email_normalized"], name="cust_email"),
+        ]
 
     def __str__(self) -> str:
         return self.name
 
 
 class Complaint(models.Model):
-    number = models.CharField(_("number"), max_length=20, unique=True)
+    # Unique through Meta.constraints: a field's unique=True would add a second, LIKE-only index on
+    # PostgreSQL that no query uses (every write pays for each index).
+    number = models.CharField(_("number"), max_length=20)
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
     # Set at registration; changed afterwards only by complaint_confirm_category().
     category = models.ForeignKey(Category, verbose_name=_("category"), on_delete=models.PROTECT)
@@ -214,7 +221,11 @@ class Complaint(models.Model):
         _("severity"), max_length=10, choices=Severity.choices, default=Severity.MEDIUM
     )
     customer = models.ForeignKey(
-        Customer, verbose_name=_("customer"), on_delete=models.PROTECT, related_name="complaints"
+        Customer,
+        verbose_name=_("customer"),
+        on_delete=models.PROTECT,
+        related_name="complaints",
+        db_index=False,  # cmp_customer_reg starts with it
     )
     title = models.CharField(_("subject"), max_length=120)
     description = models.TextField(_("description"))
@@ -309,6 +320,7 @@ class Complaint(models.Model):
                 fields=["registered_at"], name="cmp_intake_pending", condition=Q(intake_pending=True)
             ),
         ]
+        constraints = [models.UniqueConstraint(fields=["number"], name="uniq_complaint_number")]
 
     def __str__(self) -> str:
         return self.number
@@ -336,7 +348,8 @@ class ComplaintEvent(models.Model):
         TRIAGE = "triage", _("Triage")
         CATEGORY = "category", _("Category")
 
-    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="events")
+    # evt_complaint_at starts with it.
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="events", db_index=False)
     at = models.DateTimeField(_("at"))
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -624,7 +637,10 @@ class IdempotencyRecord(models.Model):
     """Remembers API creates by Idempotency-Key so a retried request returns the original complaint."""
 
     key = models.CharField(max_length=100)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    # uniq_idempotency_key starts with it.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     request_hash = models.CharField(max_length=64)
     complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
