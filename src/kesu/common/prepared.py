@@ -180,6 +180,13 @@ class PreparedInsert(Generic[M]):
 _INSERTS: dict[type[models.Model], PreparedInsert[Any]] = {}
 
 
+def _foreign_key(obj: models.Model, name: str) -> models.ForeignKey[Any, Any]:
+    field = obj._meta.get_field(name)
+    if not isinstance(field, models.ForeignKey):
+        raise TypeError(f"{type(obj).__name__}.{name} is not a foreign key")
+    return field
+
+
 def _insert_for(model: type[models.Model]) -> PreparedInsert[Any]:
     prepared = _INSERTS.get(model)
     if prepared is None:
@@ -221,7 +228,7 @@ class InsertChain:
             return
         inserts = [_insert_for(type(obj)) for obj in objs]
         linked = [
-            {type(obj)._meta.get_field(name).attname: j for name, j in links.get(i, {}).items()}
+            {_foreign_key(obj, name).attname: j for name, j in links.get(i, {}).items()}
             for i, obj in enumerate(objs)
         ]
         params: list[Any] = []
@@ -241,7 +248,7 @@ class InsertChain:
             cursor.execute(sql, params)
             keys = cursor.fetchone()
         for obj, pk in zip(objs, keys, strict=True):
-            setattr(obj, obj._meta.auto_field.attname, pk)
+            setattr(obj, obj._meta.pk.attname, pk)
             obj._state.adding = False
             obj._state.db = using
         for i, fields in links.items():
@@ -268,7 +275,7 @@ class InsertChain:
                     values.append("%s")
                     continue
                 target = objs[j]._meta.auto_field
-                if f.target_field is not target:
+                if target is None or _foreign_key(obj, f.name).target_field is not target:
                     raise TypeError(f"{type(obj).__name__}.{f.name} must reference the primary key")
                 values.append(f"(SELECT {qn(target.column)} FROM r{j})")  # noqa: S608
             # Names come from the models' meta, quoted by the backend; values are parameters.
