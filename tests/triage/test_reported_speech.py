@@ -1,6 +1,8 @@
 """Reply coaching and reported speech: words a handler quotes to apologise for them are not the handler's
 rudeness, and quotation marks are no loophole for words the handler means."""
 
+import re
+
 import pytest
 
 from kesu.triage.reply import lint_reply
@@ -14,31 +16,31 @@ def phrasing(reply):
     return {f.code for f in lint_reply(reply).findings} & PHRASING
 
 
-@pytest.mark.parametrize(
-    "reply",
-    [
-        # the case that started it: the clerk's words, named, apologised for, the clerk corrected
-        "对于我们店员说“你爱买不买”这句话，我们深表歉意，已对该店员进行了批评教育。",
-        # RP-EC-007's good reference reply: the customer heard it, the handler owns it
-        "柯女士，真的对不起，让您等了四十分钟，还听到“等着吧”这样的回答，这是我们的问题，我向您道歉。",
-        # punctuation inside the quotation does not end the sentence that apologises
-        "店员说：“你爱买不买！”我们深表歉意。",
-        "很抱歉，店员对您说了「爱买不买」，我今天下午5点前给您回电。",
-        "店员对您说了『你有病吧』，真的很抱歉。",
-        "上一位同事说'等着吧'，这种态度是错误的。",
-        '店员说"爱买不买"是不对的，向您道歉。',
-        "店员说＂爱买不买＂是不对的，向您道歉。",  # full-width marks, folded by NFKC
-        "“爱买不买”这种话，我们绝不应该说，抱歉。",
-        "店员说了“爱买不买”。对此我们深表歉意。",  # the next sentence refers back
-        "我刚才说“等着吧”是我不对，向您道歉。",  # the handler's own earlier words, disowned
-        "对于我们店员说你爱买不买这句话，我们深表歉意。",  # unquoted, after a speech verb
-        "對於店員說「你愛買不買」這句話，我們深表歉意。",  # traditional characters
-        "之前客服告诉您“不能退”，这是错误的，我马上为您办理。",
-        "我们的客服回复您“这不归我们管”，非常抱歉，这件事由我来跟进。",
-        "我们之前说“保证今天到”，没做到，非常抱歉。",
-        "店员说“是你自己的问题”，这是不对的，向您道歉。",
-    ],
-)
+REPORTED = [
+    # the case that started it: the clerk's words, named, apologised for, the clerk corrected
+    "对于我们店员说“你爱买不买”这句话，我们深表歉意，已对该店员进行了批评教育。",
+    # RP-EC-007's good reference reply: the customer heard it, the handler owns it
+    "柯女士，真的对不起，让您等了四十分钟，还听到“等着吧”这样的回答，这是我们的问题，我向您道歉。",
+    # punctuation inside the quotation does not end the sentence that apologises
+    "店员说：“你爱买不买！”我们深表歉意。",
+    "很抱歉，店员对您说了「爱买不买」，我今天下午5点前给您回电。",
+    "店员对您说了『你有病吧』，真的很抱歉。",
+    "上一位同事说'等着吧'，这种态度是错误的。",
+    '店员说"爱买不买"是不对的，向您道歉。',
+    "店员说＂爱买不买＂是不对的，向您道歉。",  # full-width marks, folded by NFKC
+    "“爱买不买”这种话，我们绝不应该说，抱歉。",
+    "店员说了“爱买不买”。对此我们深表歉意。",  # the next sentence refers back
+    "我刚才说“等着吧”是我不对，向您道歉。",  # the handler's own earlier words, disowned
+    "对于我们店员说你爱买不买这句话，我们深表歉意。",  # unquoted, after a speech verb
+    "對於店員說「你愛買不買」這句話，我們深表歉意。",  # traditional characters
+    "之前客服告诉您“不能退”，这是错误的，我马上为您办理。",
+    "我们的客服回复您“这不归我们管”，非常抱歉，这件事由我来跟进。",
+    "我们之前说“保证今天到”，没做到，非常抱歉。",
+    "店员说“是你自己的问题”，这是不对的，向您道歉。",
+]
+
+
+@pytest.mark.parametrize("reply", REPORTED)
 def test_words_quoted_to_apologise_for_them_are_not_the_handlers(reply):
     # given a reply that reports someone's words in order to apologise for them
     # when it is coached
@@ -46,28 +48,28 @@ def test_words_quoted_to_apologise_for_them_are_not_the_handlers(reply):
     assert phrasing(reply) == set()
 
 
-@pytest.mark.parametrize(
-    ("reply", "code"),
-    [
-        ("我们就是“爱买不买”。", "rudeness"),  # the handler's stance in quotation marks
-        ("我们就是“爱买不买”，抱歉。", "rudeness"),
-        ("我们就是“爱买不买”这种态度，抱歉。", "rudeness"),
-        ("“爱买不买”，抱歉。", "rudeness"),  # attributed to no one
-        ("店员说“爱买不买”。", "rudeness"),  # quoted without any apology
-        ("店员说“爱买不买”。我们下午给您回电。", "rudeness"),  # the next sentence is about something else
-        ("店员说“爱买不买”，说得没错，抱歉。", "rudeness"),  # endorsed
-        ("我跟您说“爱买不买”，抱歉。", "rudeness"),  # the handler speaking now
-        ("抱歉，我来告诉您，爱买不买。", "rudeness"),
-        ("抱歉，告诉您：这不归我们管。", "buck_passing"),  # no one else named as the speaker
-        ("领导说了“不能退”，抱歉。", "negative_phrasing"),  # a refusal relayed, a bare 抱歉 after it
-        ("对您这种人只能说“爱买不买”，抱歉。", "rudeness"),
-        ("“抱歉，爱买不买”", "rudeness"),  # the apology inside the quotation marks
-        ("对于店员说“爱买不买这句话，我们深表歉意。", "rudeness"),  # an unclosed mark quotes nothing
-        (f"店员说“{LONG_QUOTE}”，我们深表歉意。", "rudeness"),  # too long to be someone's words
-        # reported once, then said again in the handler's own voice
-        ("对于店员说“爱买不买”这句话我们深表歉意，不过说实话，爱买不买。", "rudeness"),
-    ],
-)
+NOT_REPORTED = [
+    ("我们就是“爱买不买”。", "rudeness"),  # the handler's stance in quotation marks
+    ("我们就是“爱买不买”，抱歉。", "rudeness"),
+    ("我们就是“爱买不买”这种态度，抱歉。", "rudeness"),
+    ("“爱买不买”，抱歉。", "rudeness"),  # attributed to no one
+    ("店员说“爱买不买”。", "rudeness"),  # quoted without any apology
+    ("店员说“爱买不买”。我们下午给您回电。", "rudeness"),  # the next sentence is about something else
+    ("店员说“爱买不买”，说得没错，抱歉。", "rudeness"),  # endorsed
+    ("我跟您说“爱买不买”，抱歉。", "rudeness"),  # the handler speaking now
+    ("抱歉，我来告诉您，爱买不买。", "rudeness"),
+    ("抱歉，告诉您：这不归我们管。", "buck_passing"),  # no one else named as the speaker
+    ("领导说了“不能退”，抱歉。", "negative_phrasing"),  # a refusal relayed, a bare 抱歉 after it
+    ("对您这种人只能说“爱买不买”，抱歉。", "rudeness"),
+    ("“抱歉，爱买不买”", "rudeness"),  # the apology inside the quotation marks
+    ("对于店员说“爱买不买这句话，我们深表歉意。", "rudeness"),  # an unclosed mark quotes nothing
+    (f"店员说“{LONG_QUOTE}”，我们深表歉意。", "rudeness"),  # too long to be someone's words
+    # reported once, then said again in the handler's own voice
+    ("对于店员说“爱买不买”这句话我们深表歉意，不过说实话，爱买不买。", "rudeness"),
+]
+
+
+@pytest.mark.parametrize(("reply", "code"), NOT_REPORTED)
 def test_quotation_marks_are_no_loophole(reply, code):
     # given words the handler endorses, aims at the customer, or quotes without owning them
     # when the reply is coached
@@ -134,3 +136,23 @@ def test_without_its_lexicon_the_detector_finds_nothing():
     speech = ReportedSpeech({})
     assert speech.codes == frozenset()
     assert speech.spans("对于我们店员说“你爱买不买”这句话，我们深表歉意。") == ()
+
+
+@pytest.mark.parametrize("reply", REPORTED + [reply for reply, _ in NOT_REPORTED])
+def test_judging_only_around_the_words_gives_the_same_answer_for_them(reply):
+    # given a reply and where its phrasing words start (what the linter passes as ``at``)
+    speech = ReportedSpeech()
+    text = lint_reply(reply).normalized.text
+    linter_hits = [
+        (m.start(), m.end())
+        for word in ("爱买不买", "等着吧", "你有病吧", "不能退", "不归我们管", "保证", "是你自己的问题")
+        for m in re.finditer(word, text)
+    ]
+    assert linter_hits
+    # when spans are found for those places only, and for the whole text
+    near = speech.spans(text, at=[s for s, _ in linter_hits])
+    whole = speech.spans(text)
+    # then every word is covered by one exactly when it is by the other
+    assert [any(r.covers(s, e) for r in near) for s, e in linter_hits] == [
+        any(r.covers(s, e) for r in whole) for s, e in linter_hits
+    ]

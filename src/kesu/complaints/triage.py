@@ -331,9 +331,12 @@ def _locate(text: str, word: str, *, code: str = "") -> tuple[int, int] | None:
     if speech is not None and code in speech.codes and folded.find(needle, pos + 1) >= 0:
         # "对于店员说“爱买不买”这句话我们深表歉意，不过……爱买不买": the engine skipped the quoted words,
         # so highlighting and rewriting must too, or the one-click fix would replace the apology
-        reported = speech.spans(folded)
-        while pos >= 0 and any(r.covers(pos, pos + len(needle)) for r in reported):
+        places = []
+        while pos >= 0:
+            places.append(pos)
             pos = folded.find(needle, pos + 1)
+        reported = speech.spans(folded, at=places)
+        pos = next((p for p in places if not any(r.covers(p, p + len(needle)) for r in reported)), -1)
         if pos < 0:
             return None
     return index[pos], index[pos + len(needle) - 1] + 1

@@ -27,7 +27,7 @@ from kesu.triage.matching import Matcher
 from kesu.triage.models import Finding, Normalized, ReplyContext, ReplyReport
 from kesu.triage.normalize import normalize
 from kesu.triage.resources import load_yaml
-from kesu.triage.speech import Reported, ReportedSpeech
+from kesu.triage.speech import ReportedSpeech
 
 _DIGITS = re.compile(r"\d[\d\s-]{6,}\d")
 _ID = re.compile(r"(?<![0-9])[0-9]{17}[0-9x](?![0-9a-z])")
@@ -85,15 +85,15 @@ class ReplyLinter:
 
     def _word_checks(self, text: str) -> list[Finding]:
         findings = []
-        reported: tuple[Reported, ...] | None = None  # found once, only when a phrasing word is
-        for check in self.checks:
+        found = [(check, list(check["matcher"].find(text))) for check in self.checks]
+        # reported speech is looked for only around phrasing words, and only when there are some
+        at = [h.start for check, hs in found if check["code"] in self.speech.codes for h in hs]
+        reported = self.speech.spans(text, at=at) if at else ()
+        for check, check_hits in found:
             hits = []
-            for hit in check["matcher"].find(text):
-                if check["code"] in self.speech.codes:
-                    if reported is None:
-                        reported = self.speech.spans(text)
-                    if any(r.covers(hit.start, hit.end) for r in reported):
-                        continue  # the handler quotes someone's words to apologise for them
+            for hit in check_hits:
+                if check["code"] in self.speech.codes and any(r.covers(hit.start, hit.end) for r in reported):
+                    continue  # the handler quotes someone's words to apologise for them
                 before = text[max(0, hit.start - 2) : hit.start]
                 after = text[hit.end : hit.end + 1]
                 if any(before.endswith(x) for x in check["exclude_before"]):

@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -45,6 +45,7 @@ _SYMMETRIC = frozenset("\"'")
 _SENTENCE_STOPS = frozenset("。！？!?；;\n")
 _CLAUSE_STOPS = _SENTENCE_STOPS | frozenset("，,、：:")
 _BLANK = "\x00"  # stands for quoted text while the sentence around it is searched
+_NEAR_VERB = 8  # unquoted words start at most this far after their verb (了/您/一句/： between)
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,16 +122,22 @@ class ReportedSpeech:
         self._endorse = _words_and_patterns(data.get("endorsement") or (), data.get("endorsement_patterns"))
         self._back = re.compile(f"\\s*{_alternation(data.get('back_reference') or ())}")
 
-    def spans(self, text: str) -> tuple[Reported, ...]:
-        """The acknowledged reported speech in ``text`` (see the module docstring)."""
+    def spans(self, text: str, *, at: Sequence[int] | None = None) -> tuple[Reported, ...]:
+        """The acknowledged reported speech in ``text`` (see the module docstring). With ``at`` (where the
+        words in question start), only the quotations holding one and the verbs right before one are
+        judged: the same answer for those words, without judging every 说 or 回 in a long reply."""
         all_quotes = quotations(text)
         inside = _inside(len(text), all_quotes)
         verbs = [m for m in self._verb.finditer(text) if not inside[m.start()]]
-        if not all_quotes and not verbs:
+        quotes = all_quotes
+        if at is not None:
+            quotes = [(o, c) for o, c in all_quotes if any(o < p < c for p in at)]
+            verbs = [m for m in verbs if any(m.end() <= p <= m.end() + _NEAR_VERB for p in at)]
+        if not quotes and not verbs:
             return ()
         masked = _mask(text, all_quotes)
         out: list[Reported] = []
-        for o, c in all_quotes:
+        for o, c in quotes:
             if c - o - 1 > self.max_quote or any(o2 < o < c2 for o2, c2 in all_quotes):
                 continue  # too long to be someone's words; or inside another quotation, judged with it
             if self._quote_is_reported(text, masked, inside, o, c):
@@ -280,6 +287,6 @@ def get_reported_speech() -> ReportedSpeech:
     return ReportedSpeech()
 
 
-def reported_spans(text: str) -> tuple[Reported, ...]:
+def reported_spans(text: str, *, at: Sequence[int] | None = None) -> tuple[Reported, ...]:
     """The acknowledged reported speech in ``text``, with the process-wide lexicon."""
-    return get_reported_speech().spans(text)
+    return get_reported_speech().spans(text, at=at)

@@ -157,18 +157,22 @@ def said(words: Sequence[str], reply: str) -> tuple[str, ...]:
         return ()
     from kesu.triage.speech import reported_spans
 
-    reported = reported_spans(folded)
+    places = {w: _places(_fold(w), folded) for w in found}
+    reported = reported_spans(folded, at=[p for ps in places.values() for p in ps])
     if not reported:
         return found
+    return tuple(
+        w for w in found if any(not any(r.covers(p, p + len(_fold(w))) for r in reported) for p in places[w])
+    )
+
+
+def _places(needle: str, folded: str) -> list[int]:
     out = []
-    for w in found:
-        needle = _fold(w)
-        pos = folded.find(needle)
-        while pos >= 0 and any(r.covers(pos, pos + len(needle)) for r in reported):
-            pos = folded.find(needle, pos + 1)
-        if pos >= 0:
-            out.append(w)
-    return tuple(out)
+    pos = folded.find(needle)
+    while pos >= 0:
+        out.append(pos)
+        pos = folded.find(needle, pos + 1)
+    return out
 
 
 def start(scenario: Scenario) -> State:
