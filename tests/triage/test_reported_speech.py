@@ -57,6 +57,7 @@ NOT_REPORTED = [
     ("店员说“爱买不买”。我们下午给您回电。", "rudeness"),  # the next sentence is about something else
     ("店员说“爱买不买”，说得没错，抱歉。", "rudeness"),  # endorsed
     ("我跟您说“爱买不买”，抱歉。", "rudeness"),  # the handler speaking now
+    ("我本人跟您说“爱买不买”，非常抱歉。", "rudeness"),  # 人 of 本人 is no third party
     ("抱歉，我来告诉您，爱买不买。", "rudeness"),
     ("抱歉，告诉您：这不归我们管。", "buck_passing"),  # no one else named as the speaker
     ("领导说了“不能退”，抱歉。", "negative_phrasing"),  # a refusal relayed, a bare 抱歉 after it

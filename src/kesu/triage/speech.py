@@ -42,6 +42,7 @@ from kesu.triage.resources import load_yaml
 _PAIRS = {"“": "”", "「": "」", "『": "』", "‘": "’"}
 _CLOSERS = frozenset(_PAIRS.values())
 _SYMMETRIC = frozenset("\"'")
+_OPENERS = frozenset(_PAIRS) | _SYMMETRIC
 _SENTENCE_STOPS = frozenset("。！？!?；;\n")
 _CLAUSE_STOPS = _SENTENCE_STOPS | frozenset("，,、：:")
 _BLANK = "\x00"  # stands for quoted text while the sentence around it is searched
@@ -111,7 +112,7 @@ class ReportedSpeech:
         to_you = r"(?:对|跟|和|向|给|冲)(?:您|你)"
         person = _alternation(data.get("third_party") or ())
         # the speaker, at the end of the clause before the verb: "我们店员当时对您" → 店员
-        self._third_party = re.compile(f"{person}{adverbs}(?:{to_you})?{adverbs}$")
+        self._third_party = re.compile(f"(?<![本个]){person}{adverbs}(?:{to_you})?{adverbs}$")  # not 我本人
         self._to_you = re.compile(f"{to_you}{adverbs}$")
         self._framing = re.compile("|".join(str(p) for p in data.get("framing") or ()) or "(?!)")
         self._apology = re.compile(_alternation(data.get("apology") or ()))
@@ -185,8 +186,8 @@ class ReportedSpeech:
             return None
         after = self._after_verb.match(text, verb.end())
         start = after.end() if after else verb.end()
-        if start >= len(text) or inside[start] or text[start] in _CLAUSE_STOPS or text[start] in _PAIRS:
-            return None
+        if start >= len(text) or inside[start] or text[start] in _CLAUSE_STOPS or text[start] in _OPENERS:
+            return None  # nothing said, or a quotation: judged as one
         end = start
         while end < len(text) and (inside[end] or text[end] not in _CLAUSE_STOPS):
             end += 1
