@@ -360,12 +360,27 @@ def test_replies_are_refused_to_outsiders_and_empty_text(handler, liaison):
         ("我们已处理。", "missing_empathy", "我能理解这件事给您带来的困扰，非常抱歉。我们已处理。"),
         ("好的", "missing_ownership", "好的。这件事由我来跟进到底。"),
         ("请拨打１３８１２３４５６７８联系我。", "personal_data", "请拨打138****5678联系我。"),
+        (
+            # the quoted words are the clerk's: the fix replaces the clause the handler said, not the apology
+            "对于店员说“爱买不买”这句话我们深表歉意，不过说实话，爱买不买。",
+            "rudeness",
+            "对于店员说“爱买不买”这句话我们深表歉意，不过说实话，请您放心，我来帮您看一下。",
+        ),
     ],
 )
 def test_one_click_rewrites(text, code, expected):
     report = triage.lint(text)
     finding = next(f for f in report.findings if f.code == code)
     assert triage.rewrite(text, finding) == expected
+
+
+def test_the_words_highlighted_are_the_handlers_not_the_ones_quoted_to_apologise():
+    # given a reply typed with full-width marks that reports the words, then says them
+    text = "对于店员说＂爱买不买＂这句话我们深表歉意，不过说实话，爱买不买。"
+    # when the rudeness finding is located in what was typed
+    # then it is the second occurrence; without a code (any word) the first one
+    assert triage.locate(text, "爱买不买", code="rudeness") == (27, 31)
+    assert triage.locate(text, "爱买不买") == (6, 10)
 
 
 def test_no_rewrite_invents_a_time_commitment():

@@ -17,7 +17,7 @@ from kesu.roleplay.engine import (
     start,
     turn,
 )
-from kesu.roleplay.engine.engine import CoachFinding
+from kesu.roleplay.engine.engine import CoachFinding, evaluate_checks, said
 
 FIXTURE = Path(__file__).parent / "scenario_fixture.yaml"
 
@@ -129,3 +129,24 @@ def test_real_coach_is_used_by_default(scenario):
     t = turn(scenario, start(scenario), "这个不归我们管，您自己去找快递。")
     assert any(f.code == "buck_passing" for f in t.coaching.findings)
     assert t.anger > 75
+
+
+@pytest.mark.parametrize(
+    ("reply", "passed", "words"),
+    [
+        # the trainee quotes a colleague's brush-off to apologise for it: not said
+        ("对于同事说“这不归我们管”这句话，我们深表歉意，今天下午5点前给您回复。", True, ()),
+        ("上一位同事对您说「您自己找快递」，这是不对的，向您道歉。", True, ()),
+        # quotation marks alone, or owning it and then saying it: said
+        ("“不归我们管”，抱歉。", False, ("不归我们管",)),
+        ("对于同事说“不归我们管”这句话我们深表歉意，但这确实不归我们管。", False, ("不归我们管",)),
+        ("这不归我们管，您自己找快递。", False, ("不归我们管", "您自己", "找快递")),
+    ],
+)
+def test_forbidden_words_quoted_to_apologise_for_them_do_not_break_a_check(scenario, reply, passed, words):
+    # given the fixture's "no buck-passing" check (none: 不归我们管, 您自己, 找快递)
+    # when a reply is checked
+    (check,) = [r for r in evaluate_checks(scenario, start(scenario), reply) if r.code == "no_buck_passing"]
+    # then it breaks the check only with words the trainee says in their own voice
+    assert (check.passed, check.words) == (passed, words)
+    assert said(("不归我们管", "您自己", "找快递"), reply) == words

@@ -3,7 +3,6 @@ reference conversations are usable for measuring the engine. No database."""
 
 from __future__ import annotations
 
-import unicodedata
 from collections import Counter
 from pathlib import Path
 
@@ -12,6 +11,7 @@ import yaml
 
 from kesu.competency.content import ITEM_CODES
 from kesu.roleplay.engine import debrief, load_scenario, play
+from kesu.roleplay.engine.engine import said
 from kesu.roleplay.engine.evaluate import CONTENT, evaluate, load_library, load_references
 
 SCENARIO_FILES = sorted((CONTENT / "scenarios").glob("*.yaml"))
@@ -19,10 +19,6 @@ REFERENCE_FILES = sorted((CONTENT / "reference").glob("*.yaml"))
 ROLE_PROFILES = {"new_handler", "handler", "senior_handler", "supervisor", "pr_officer", "liaison"}
 FAMILIES = {"finance": {"finance"}, "retail_service": {"retail", "service"}, "ecommerce": {"ecommerce"}}
 SUPERVISOR_AUTHORITY = 5000
-
-
-def fold(text: str) -> str:
-    return "".join(unicodedata.normalize("NFKC", text).lower().split())
 
 
 @pytest.fixture(scope="module")
@@ -95,10 +91,11 @@ def test_every_scenario_gives_the_customer_enough_to_say_and_the_debrief_a_model
 
 
 def test_model_answers_never_use_their_own_forbidden_words(library):
+    # "said" as the engine judges it: words quoted to apologise for them are not said
     for s in library.values():
         forbidden = [w for c in s.rubric for w in c.none_words]
         for phase, answer in s.model_answers.items():
-            assert not [w for w in forbidden if fold(w) in fold(answer)], (s.code, phase)
+            assert said(forbidden, answer) == (), (s.code, phase)
 
 
 def test_every_scenario_can_be_won_with_its_own_model_answers(library):
@@ -168,7 +165,23 @@ def test_good_reference_replies_never_say_what_the_scenario_forbids(library, ref
             continue
         forbidden = [w for c in library[r["scenario"]].rubric for w in c.none_words]
         for reply in r["replies"]:
-            assert not [w for w in forbidden if fold(w) in fold(reply)], (r["code"], reply)
+            assert said(forbidden, reply) == (), (r["code"], reply)
+
+
+def test_rp_ec_007_forbids_telling_the_customer_to_wait_but_not_apologising_for_it(library, references):
+    # given the scenario whose customer was told "等着吧" and its references
+    scenario = library["RP-EC-007"]
+    (brush_off,) = [c for c in scenario.rubric if c.code == "no_brush_off"]
+    replies = {r["code"]: r["replies"] for r in references if r["scenario"] == "RP-EC-007"}
+    # then its forbidden words hold the bare phrase again (no 您/你 variants to step around quoting it)
+    assert "等着吧" in brush_off.none_words
+    assert not {"您等着吧", "你等着吧"} & set(brush_off.none_words)
+    # and the good reference and the model answer quote it to apologise, which is not saying it
+    assert "“等着吧”" in replies["REF-EC-007-good"][0]
+    assert "“等着吧”" in scenario.model_answers["opening"]
+    assert said(brush_off.none_words, replies["REF-EC-007-good"][0]) == ()
+    # while the poor reference, which tells her to wait, breaks the check
+    assert said(brush_off.none_words, replies["REF-EC-007-poor"][1]) == ("等着吧", "排队的人多")
 
 
 def test_the_engine_agrees_with_the_trainers_on_the_reference_conversations(library, references):

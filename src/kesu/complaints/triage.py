@@ -315,17 +315,30 @@ def _fold(text: str) -> tuple[str, list[int]]:
     return "".join(chars), index
 
 
-def locate(text: str, word: str) -> tuple[int, int] | None:
-    """Where ``word`` (as the engine wrote it, normalised) first occurs in ``text`` as typed."""
-    return _locate(text, word)
+def locate(text: str, word: str, *, code: str = "") -> tuple[int, int] | None:
+    """Where ``word`` (as the engine wrote it, normalised) first occurs in ``text`` as typed; for the
+    finding ``code``, the first occurrence the engine holds against the handler (see ``_locate``)."""
+    return _locate(text, word, code=code)
 
 
-def _locate(text: str, word: str) -> tuple[int, int] | None:
+def _locate(text: str, word: str, *, code: str = "") -> tuple[int, int] | None:
     folded, index = _fold(text)
     needle = unicodedata.normalize("NFKC", word).lower()
     pos = folded.find(needle) if needle else -1
     if pos < 0:
         return None
+    speech = _lazy.linter().speech if code else None
+    if speech is not None and code in speech.codes and folded.find(needle, pos + 1) >= 0:
+        # "对于店员说“爱买不买”这句话我们深表歉意，不过……爱买不买": the engine skipped the quoted words,
+        # so highlighting and rewriting must too, or the one-click fix would replace the apology
+        places = []
+        while pos >= 0:
+            places.append(pos)
+            pos = folded.find(needle, pos + 1)
+        reported = speech.spans(folded, at=places)
+        pos = next((p for p in places if not any(r.covers(p, p + len(needle)) for r in reported)), -1)
+        if pos < 0:
+            return None
     return index[pos], index[pos + len(needle) - 1] + 1
 
 
@@ -393,7 +406,7 @@ def rewrite(text: str, finding: Finding) -> str | None:
         return None
     clauses: list[tuple[int, int]] = []
     for word in finding.words:
-        span = _locate(text, word)
+        span = _locate(text, word, code=code)
         if span:
             clause = _clause(text, *span)
             if clause not in clauses:

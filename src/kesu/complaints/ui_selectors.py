@@ -296,7 +296,7 @@ def coaching(*, text: str, report: ReplyReport) -> Coaching:
         # The snippet comes from the reply as typed when the words are found there, else from the
         # engine's normalised text (the spans index that one).
         source, start, end = norm, f.start, f.end
-        span = triage.locate(text, f.words[0]) if f.words and f.end > f.start else None
+        span = triage.locate(text, f.words[0], code=f.code) if f.words and f.end > f.start else None
         if span is not None:
             source, (start, end) = text, span
         has_span = end > start

@@ -5,7 +5,9 @@ Every finding is one atomic yes/no check (推诿, 指责客户, 过度承诺, �
 first occurrence in the normalised reply, its severity and a suggested rewrite. Credits (共情, 担当,
 下一步和时间, 复述诉求, 分步骤, 先开放后封闭提问) add to the score. The words live in
 ``lexicons/reply.yaml``; personal data is found with phonenumbers (Chinese phone numbers), python-stdnum
-(resident identity numbers with their checksum, bank card numbers with the Luhn check).
+(resident identity numbers with their checksum, bank card numbers with the Luhn check). A phrasing word
+(推诿, 指责, 过度承诺, 不礼貌, 否定) that the handler reports in order to apologise for it — 对于店员说
+“你爱买不买”这句话，我们深表歉意 — is not a finding (``speech.py`` says when words are reported speech).
 
 Score: 100 minus the penalties of the findings (high 25, medium 12, low 5) plus 5 for each of the three
 advanced credits (restating, steps, questions), clamped to 0-100. Never raises.
@@ -25,6 +27,7 @@ from kesu.triage.matching import Matcher
 from kesu.triage.models import Finding, Normalized, ReplyContext, ReplyReport
 from kesu.triage.normalize import normalize
 from kesu.triage.resources import load_yaml
+from kesu.triage.speech import ReportedSpeech
 
 _DIGITS = re.compile(r"\d[\d\s-]{6,}\d")
 _ID = re.compile(r"(?<![0-9])[0-9]{17}[0-9x](?![0-9a-z])")
@@ -72,6 +75,7 @@ class ReplyLinter:
         self.time = [re.compile(p) for p in data["time_patterns"]]
         self.commitment = Matcher({str(t): 1 for t in data.get("commitment_terms") or []})
         self.credits = data["credits"]
+        self.speech = ReportedSpeech(data.get("reported_speech") or {"applies_to": []})
         self.restating = [re.compile(p) for p in self.credits["restating"].get("patterns", [])]
         self.steps = [re.compile(p) for p in self.credits["steps"].get("patterns", [])]
         self.open_q = [re.compile(p) for p in self.credits["questions"]["open"]]
@@ -81,9 +85,15 @@ class ReplyLinter:
 
     def _word_checks(self, text: str) -> list[Finding]:
         findings = []
-        for check in self.checks:
+        found = [(check, list(check["matcher"].find(text))) for check in self.checks]
+        # reported speech is looked for only around phrasing words, and only when there are some
+        at = [h.start for check, hs in found if check["code"] in self.speech.codes for h in hs]
+        reported = self.speech.spans(text, at=at) if at else ()
+        for check, check_hits in found:
             hits = []
-            for hit in check["matcher"].find(text):
+            for hit in check_hits:
+                if check["code"] in self.speech.codes and any(r.covers(hit.start, hit.end) for r in reported):
+                    continue  # the handler quotes someone's words to apologise for them
                 before = text[max(0, hit.start - 2) : hit.start]
                 after = text[hit.end : hit.end + 1]
                 if any(before.endswith(x) for x in check["exclude_before"]):

@@ -7,6 +7,8 @@ Scoring a reply (``turn``):
 - Rubric: each of the scenario's atomic checks is evaluated with the words that satisfied or broke it.
   ``every`` checks apply to each reply, ``early`` checks to the first two replies, ``any`` checks are met
   once anywhere in the session (they never count against a single reply, only against the session).
+  A forbidden word the trainee quotes in order to apologise for it ("还听到“等着吧”这样的回答，我向您道
+  歉") is not said: the desk's reported-speech rules (kesu.triage.speech) decide, as in the coaching.
 - Turn score = 45 % coaching + 55 % rubric (weighted share of the checks that applied and passed).
 Moving the customer: checks met calm (5 × weight), checks broken provoke (8 × weight), coaching findings
 the customer hears (buck-passing, blame, rudeness, negative phrasing, jargon) provoke, credits calm a little; a one-word or repeated reply provokes; mentioning the hidden
@@ -145,6 +147,34 @@ def _found(words: Sequence[str], folded: str) -> tuple[str, ...]:
     return tuple(w for w in words if _fold(w) and _fold(w) in folded)
 
 
+def said(words: Sequence[str], reply: str) -> tuple[str, ...]:
+    """The forbidden ``words`` the reply says: an occurrence inside words it reports in order to apologise
+    for them (kesu.triage.speech) does not count, so quoting "等着吧" to own it is not telling the
+    customer to wait; the same words in the trainee's own voice, or quoted without owning them, do."""
+    folded = _fold(reply)
+    found = _found(words, folded)
+    if not found:
+        return ()
+    from kesu.triage.speech import reported_spans
+
+    places = {w: _places(_fold(w), folded) for w in found}
+    reported = reported_spans(folded, at=[p for ps in places.values() for p in ps])
+    if not reported:
+        return found
+    return tuple(
+        w for w in found if any(not any(r.covers(p, p + len(_fold(w))) for r in reported) for p in places[w])
+    )
+
+
+def _places(needle: str, folded: str) -> list[int]:
+    out = []
+    pos = folded.find(needle)
+    while pos >= 0:
+        out.append(pos)
+        pos = folded.find(needle, pos + 1)
+    return out
+
+
 def start(scenario: Scenario) -> State:
     return State(anger=scenario.persona.start_anger, trust=scenario.persona.start_trust)
 
@@ -155,7 +185,7 @@ def evaluate_checks(scenario: Scenario, state: State, reply: str) -> tuple[Check
     out = []
     for c in scenario.rubric:
         hit = _found(c.any_words, folded)
-        broke = _found(c.none_words, folded)
+        broke = said(c.none_words, reply)
         passed = (not c.any_words or bool(hit)) and not broke
         if c.scope == "every":
             applied = True
