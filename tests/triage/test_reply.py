@@ -106,3 +106,12 @@ def test_empty_reply_scores_zero():
 
 def test_score_goes_down_with_findings():
     assert lint_reply(GOOD).score > lint_reply("这不归我们管。").score
+
+
+def test_reloading_the_lexicons_also_rebuilds_the_reply_linter():
+    from kesu.triage import reply, resources
+
+    before = reply.get_linter()
+    resources.reload()
+
+    assert reply.get_linter() is not before

@@ -148,8 +148,10 @@ def reset() -> None:
     with _lock:
         _engine = None
     from kesu.triage import normalize as normalize_module
+    from kesu.triage import reply as reply_module
 
     normalize_module._tables.cache_clear()
+    reply_module.get_linter.cache_clear()  # reply coaching reads the same lexicon files
 
 
 def analyze(text: str | bytes | None, *, channel: str | None = None, sector: str | None = None) -> Analysis:
