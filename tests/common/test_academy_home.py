@@ -568,6 +568,6 @@ def test_an_old_style_menu_tuple_becomes_a_tile_in_the_group_of_its_capability()
     )
 
 
-def test_a_tile_with_an_unknown_purpose_is_refused_at_start():
+def test_a_tile_with_an_unknown_purpose_is_refused():
     with pytest.raises(ImproperlyConfigured, match="purpose 'fun'"):
         academy._as_tile(academy.Tile("Games", "exams:bank", Cap.LEARN, purpose="fun"), "exams")
