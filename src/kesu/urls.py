@@ -17,6 +17,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     # Browsers ask for /favicon.ico whatever the page says.
     path("favicon.ico", RedirectView.as_view(url=static("kesu/favicon.svg"), permanent=True)),
+    # The Academy home page (tiles) is /academy/ itself; the competency app's pages sit beside the others'.
+    path("academy/", include("kesu.common.academy_urls")),
     path("academy/", include("kesu.competency.urls")),
     path("academy/courses/", include("kesu.training.urls")),
     path("academy/exams/", include("kesu.exams.urls")),

@@ -52,10 +52,10 @@ def test_learner_pages_need_login_and_learn(client, auditor, handler):
     assert client.get(reverse("exams:daily")).status_code == 200
 
 
-def test_menu_entries(client, handler, trainer):
-    page = _login(client, handler).get(reverse("exams:mine")).content.decode()
+def test_academy_home_tiles(client, handler, trainer):
+    page = _login(client, handler).get(reverse("academy:home")).content.decode()
     assert reverse("exams:daily") in page and reverse("exams:bank") not in page
-    page = _login(client, trainer).get(reverse("exams:mine")).content.decode()
+    page = _login(client, trainer).get(reverse("academy:home")).content.decode()
     assert reverse("exams:bank") in page and reverse("exams:grading") in page
 
 

@@ -123,9 +123,10 @@ def test_pages_check_caps(fake_contracts, handler, supervisor, auditor, trainer)
     assert Plan.objects.count() == 0
 
 
-def test_menu_entries(handler, trainer):
-    assert "My training plan" in client_for(handler).get("/academy/plans/").content.decode()
-    page = client_for(trainer).get("/academy/plans/manage/").content.decode()
+def test_academy_home_tiles(handler, trainer):
+    page = client_for(handler).get("/academy/").content.decode()
+    assert "My training plan" in page and 'href="/academy/plans/manage/"' not in page
+    page = client_for(trainer).get("/academy/").content.decode()
     assert 'href="/academy/plans/manage/"' in page and 'href="/academy/plans/retraining/"' in page
 
 

@@ -16,6 +16,7 @@ from functools import lru_cache
 from typing import Any
 
 from django.db import connection
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from kesu.accounts.models import Department, User
@@ -174,16 +175,25 @@ def may_view_person(viewer: User, person: User) -> bool:
     )
 
 
+def _learners_analysed_by(viewer: User) -> QuerySet[User] | None:
+    """People with a role profile whom the viewer analyses as a supervisor or trainer; None when the
+    viewer analyses nobody but (perhaps) themself."""
+    qs = User.objects.filter(is_active=True, role__in=list(ROLE_PROFILE))
+    if can(viewer, Cap.TRAIN_VIEW_ALL):
+        return qs
+    if can(viewer, Cap.TRAIN_VIEW_TEAM) and viewer.department_id is not None:
+        return qs.filter(department_id=viewer.department_id)
+    return None
+
+
 def learners_visible_to(viewer: User, *, department_id: int | None = None) -> list[User]:
     """People with a role profile that the viewer may analyse, optionally of one department."""
-    qs = User.objects.filter(is_active=True, role__in=list(ROLE_PROFILE)).select_related("department")
-    if not can(viewer, Cap.TRAIN_VIEW_ALL):
-        if not can(viewer, Cap.TRAIN_VIEW_TEAM) or viewer.department_id is None:
-            return [viewer] if can(viewer, Cap.LEARN) and viewer.role in ROLE_PROFILE else []
-        qs = qs.filter(department_id=viewer.department_id)
+    qs = _learners_analysed_by(viewer)
+    if qs is None:
+        return [viewer] if can(viewer, Cap.LEARN) and viewer.role in ROLE_PROFILE else []
     if department_id is not None:
         qs = qs.filter(department_id=department_id)
-    return list(qs.order_by("department__name", "username"))
+    return list(qs.select_related("department").order_by("department__name", "username"))
 
 
 def departments_visible_to(viewer: User) -> list[Department]:
@@ -340,6 +350,62 @@ def needs_many(*, users: list[User], on: dt.date | None = None, live: bool = Fal
         _needs_from(u, view, {code: (lv, n, []) for code, (lv, n) in levels.get(u.pk, {}).items()}, on)
         for u in users
     ]
+
+
+def high_gap_count(*, user: User) -> int | None:
+    """How many items of the person's own analysis (the My growth page) have a high-priority gap; None
+    for a role without a profile."""
+    if profile_code_for(user) is None:  # trainers, auditors: no query for nothing
+        return None
+    needs = person_needs(user=user)
+    if needs.profile is None:
+        return None
+    return sum(1 for g in needs.items if g.priority == "high")
+
+
+def people_with_high_gaps_count(*, user: User, on: dt.date | None = None) -> int:
+    """How many of the people ``user`` analyses (the needs analysis page) have at least one item with a
+    high-priority gap, from the kept levels as that page reads them.
+
+    One counting query: the gap rule is spelled out per role profile as conditions on the kept level
+    (level <= required − the high step), which is what ``_needs_from`` + ``_priority`` decide per row."""
+    people = _learners_analysed_by(user)
+    model = current_model()
+    if people is None or model is None:
+        return 0
+    view = _model_view(model)
+    on = on or timezone.localdate(clock.now())
+    high = PRIORITY_STEPS[0][0]
+    in_model = {code for code, _name, _dim in view.items}
+    # profile_code_for: a handler who joined fewer than NEW_HANDLER_DAYS ago is a new handler.
+    new_since = timezone.make_aware(
+        dt.datetime.combine(on - dt.timedelta(days=NEW_HANDLER_DAYS - 1), dt.time.min)
+    )
+    who: list[tuple[Q, str]] = []
+    for role, code in ROLE_PROFILE.items():
+        if code == "handler":
+            who.append((Q(user__role=role, user__date_joined__gte=new_since), "new_handler"))
+            who.append((Q(user__role=role, user__date_joined__lt=new_since), code))
+        else:
+            who.append((Q(user__role=role), code))
+    condition = Q(pk__in=[])
+    for person, code in who:
+        profile = view.profiles.get(code)
+        if profile is None:
+            continue
+        by_required: dict[int, list[str]] = defaultdict(list)
+        for item_code, required in profile[2].items():
+            if item_code in in_model:
+                by_required[int(required)].append(item_code)
+        for required, codes in by_required.items():
+            condition |= person & Q(item_code__in=sorted(codes), level__lte=required - high)
+    return (
+        CompetencyLevel.objects.filter(user__in=people.values("pk"))
+        .filter(condition)
+        .values("user_id")
+        .distinct()
+        .count()
+    )
 
 
 @dataclass(frozen=True)

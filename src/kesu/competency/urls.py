@@ -5,7 +5,7 @@ from kesu.competency import views
 app_name = "competency"
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("growth/", views.home, name="home"),
     path("people/", views.people, name="people"),
     path("people/<str:username>/", views.person, name="person"),
     path("people/<str:username>/rate/", views.rate, name="rate"),

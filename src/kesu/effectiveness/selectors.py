@@ -279,11 +279,17 @@ def l1_summary(
     )
 
 
-def pending_surveys(*, user: User) -> list[SurveyRequest]:
+def _unanswered(user: User) -> QuerySet[SurveyRequest]:
     answered = SurveyResponse.objects.filter(user=user).values_list("session_ref", flat=True)
-    return list(
-        SurveyRequest.objects.filter(user=user).exclude(session_ref__in=answered).order_by("-held_on", "id")
-    )
+    return SurveyRequest.objects.filter(user=user).exclude(session_ref__in=answered)
+
+
+def pending_surveys(*, user: User) -> list[SurveyRequest]:
+    return list(_unanswered(user).order_by("-held_on", "id"))
+
+
+def pending_survey_count(*, user: User) -> int:
+    return _unanswered(user).count()
 
 
 def survey_request_get(*, user: User, session_ref: str) -> SurveyRequest:

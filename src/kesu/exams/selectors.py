@@ -79,6 +79,20 @@ def my_exams(*, user: User) -> list[ExamRow]:
     return rows
 
 
+def exams_waiting_count(*, user: User) -> int:
+    """Exams open now that wait for the person: not attempted yet, or with an attempt still running."""
+    now = clock.now()
+    attempts = Attempt.objects.filter(user=user)
+    running = attempts.filter(status=Attempt.Status.STARTED, deadline__gte=now - GRACE)
+    return (
+        exams_for(user=user)
+        .filter(opens_at__lte=now, closes_at__gt=now)
+        .filter(~Q(pk__in=attempts.values("exam_id")) | Q(pk__in=running.values("exam_id")))
+        .values("pk")
+        .count()
+    )
+
+
 def attempt_visible(*, viewer: User, attempt: Attempt) -> bool:
     if attempt.user_id == viewer.pk:
         return True
@@ -143,14 +157,25 @@ def paper_rows(attempt: Attempt, *, reveal: bool) -> list[dict[str, Any]]:
 # ---- trainers -----------------------------------------------------------------------------------------
 
 
+def _ungraded() -> QuerySet[Answer]:
+    return Answer.objects.filter(attempt__status=Attempt.Status.AWAITING_GRADING, score__isnull=True)
+
+
 def grading_queue(*, viewer: User) -> list[Answer]:
     if not can(viewer, Cap.TRAIN_MANAGE):
         raise NotPermitted(_("You are not allowed to do this."))
     return list(
-        Answer.objects.filter(attempt__status=Attempt.Status.AWAITING_GRADING, score__isnull=True)
+        _ungraded()
         .select_related("attempt__exam", "attempt__user")
         .order_by("attempt__closed_at", "attempt_id", "position")
     )
+
+
+def grading_count(*, user: User) -> int:
+    """How many answers wait in the grading queue."""
+    if not can(user, Cap.TRAIN_MANAGE):
+        raise NotPermitted(_("You are not allowed to do this."))
+    return _ungraded().count()
 
 
 @dataclass(frozen=True)
@@ -271,8 +296,10 @@ def daily_question(*, user: User, day: dt.date) -> Question | None:
     return Question.objects.get(pk=fresh[papers.seed_for("daily", user.pk, day.isoformat()) % len(fresh)])
 
 
-def daily_streak(*, user: User, today: dt.date) -> int:
+def daily_streak(*, user: User, today: dt.date | None = None) -> int:
     """Consecutive days answered, up to today (or yesterday while today is still open)."""
+    # The daily page's notion of today (views.daily).
+    today = today or clock.now().date()
     days = set(
         DailyAnswer.objects.filter(
             user=user, day__gt=today - dt.timedelta(days=400), day__lte=today

@@ -11,10 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kesu.accounts.models import User
 from kesu.accounts.roles import ROLE_CAPS, Cap, can
+from kesu.common import clock
 from kesu.common.errors import NotFound, NotPermitted
 from kesu.plans.models import Plan, PlanEvent, PlanItem, Retraining
 
@@ -152,6 +154,33 @@ def people_for_planning(*, user: User, department_id: int | None = None) -> list
             continue
         open_plans.setdefault(p.person_id, p)
     return [PersonRow(user=p, plan=open_plans.get(p.pk)) for p in people_list]
+
+
+def plan_open_item_count(*, user: User) -> int | None:
+    """Items still to do or in progress in the person's active plan; None without an active plan."""
+    row = Plan.objects.filter(
+        person=user, status__in=[Plan.Status.APPROVED, Plan.Status.IN_PROGRESS]
+    ).aggregate(
+        plans=Count("id", distinct=True),
+        open=Count("items", filter=Q(items__status__in=[PlanItem.Status.TODO, PlanItem.Status.IN_PROGRESS])),
+    )
+    return row["open"] if row["plans"] else None
+
+
+def retraining_open_count(*, user: User) -> int:
+    """The person's own retraining not done yet."""
+    return Retraining.objects.filter(user=user).exclude(status=Retraining.Status.DONE).count()
+
+
+def retraining_overdue_count(*, user: User) -> int:
+    """Retraining past its due date and not done, of the people the caller follows (the same scope as
+    ``retraining_visible``). Counted from the due date, so it does not wait for the nightly sweep."""
+    if not can_view_plans(user):
+        return 0
+    overdue = Retraining.objects.filter(due_on__lt=timezone.localdate(clock.now())).exclude(
+        status=Retraining.Status.DONE
+    )
+    return _scope(user, overdue, person_field="user").count()
 
 
 def retraining_mine(*, user: User) -> list[Retraining]:

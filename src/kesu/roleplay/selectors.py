@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 
 from kesu.accounts.models import User
 from kesu.accounts.roles import Cap, can
+from kesu.common import clock
 from kesu.common.errors import NotFound
 from kesu.roleplay.models import (
     ClassroomProposal,
     DrillRun,
+    Mode,
     RolePlaySession,
     Scenario,
+    SessionStatus,
 )
 
 
@@ -69,6 +73,18 @@ def my_sessions(user: User, limit: int = 20) -> list[RolePlaySession]:
         .select_related("version__scenario")
         .order_by("-started_at", "-id")[:limit]
     )
+
+
+def practice_count_this_month(*, user: User) -> int:
+    """Practice sessions the person finished (resolved or escalated, not abandoned) this calendar month."""
+    now = timezone.localtime(clock.now())
+    month_start = now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    return RolePlaySession.objects.filter(
+        user=user,
+        mode=Mode.PRACTICE,
+        status__in=[SessionStatus.RESOLVED, SessionStatus.ESCALATED],
+        started_at__gte=month_start,
+    ).count()
 
 
 def results(viewer: User, *, mode: str = "", limit: int = 200) -> list[RolePlaySession]:

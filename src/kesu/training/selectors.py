@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
 from kesu.accounts.models import Department, User
@@ -129,6 +129,18 @@ def completed_courses(user: User) -> list[Course]:
     return list(seen.values())
 
 
+def courses_in_progress_count(*, user: User) -> int:
+    """Published courses of which the person has opened a module and that are not in their record yet."""
+    completed = TrainingRecord.objects.filter(user=user).values("course_id")
+    return (
+        Course.objects.filter(status=Course.Status.PUBLISHED, modules__progress__user=user)
+        .exclude(pk__in=completed)
+        .values("pk")
+        .distinct()
+        .count()
+    )
+
+
 # ----------------------------------------------------------------------------------------------- sessions
 
 
@@ -150,6 +162,21 @@ def my_enrolments(*, user: User) -> QuerySet[Enrolment]:
         .exclude(status=Enrolment.Status.CANCELLED)
         .select_related("session", "session__course")
         .order_by("-session__starts_at", "-id")
+    )
+
+
+def next_session_start(*, user: User) -> dt.datetime | None:
+    """When the next scheduled session the person holds a seat in starts (not the waiting list)."""
+    return (
+        Enrolment.objects.filter(
+            user=user,
+            status=Enrolment.Status.ENROLLED,
+            session__status=TrainingSession.Status.SCHEDULED,
+            session__starts_at__gt=clock.now(),
+        )
+        .order_by("session__starts_at", "session_id")
+        .values_list("session__starts_at", flat=True)
+        .first()
     )
 
 
@@ -237,6 +264,15 @@ class PersonRecords:
     certificates: list[CertificateRow]
     enrolments: list[Enrolment]
     hours_by_year: dict[int, Decimal] = field(default_factory=dict)
+
+
+def hours_this_year(*, user: User) -> Decimal:
+    """Training hours the person completed in the current calendar year (the record's hours by year)."""
+    year = timezone.localdate(clock.now()).year
+    total = TrainingRecord.objects.filter(
+        user=user, completed_on__gte=dt.date(year, 1, 1), completed_on__lte=dt.date(year, 12, 31)
+    ).aggregate(hours=Sum("hours"))["hours"]
+    return total if total is not None else Decimal("0")
 
 
 def person_records(user: User) -> PersonRecords:

@@ -13,7 +13,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -260,6 +260,25 @@ def surveys_for(*, user: User) -> list[SurveyForMe]:
         out.append(SurveyForMe(survey, mine.get(survey.pk), survey_accepts_answers(survey, today)))
     out.sort(key=lambda s: not s.editable)
     return out
+
+
+def surveys_open_count(*, user: User) -> int:
+    """Surveys open to the person (``surveys_for``: sent, still taking answers, the person in the
+    audience) that they have not answered yet. One query: the audience rule of
+    ``services.survey_audience`` is applied to this one person instead of listing the audience."""
+    if not can(user, Cap.LEARN):
+        return 0
+    answered = SurveyResponse.objects.filter(user=user).values("survey_id")
+    for_department = Q(departments__isnull=True)
+    if user.department_id is not None:
+        for_department |= Q(departments=user.department_id)
+    rows = (
+        Survey.objects.filter(for_department, state=Survey.State.OPEN, closes_on__gte=clock.now().date())
+        .exclude(pk__in=answered)
+        .values_list("pk", "roles")
+    )
+    # Roles are a JSON list (no portable containment lookup); a handful of open surveys at most.
+    return len({pk for pk, roles in rows if not roles or user.role in roles})
 
 
 def survey_for_answer(*, user: User, survey_id: int) -> tuple[Survey, list[SurveyQuestion], dict[int, Any]]:
