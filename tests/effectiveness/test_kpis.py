@@ -3,8 +3,10 @@
 import pytest
 
 from kesu.common import clock
+from kesu.competency import desk_kpis
 from kesu.complaints.kpis import KPIS as DESK_KPIS
 from kesu.effectiveness import kpis
+from tests.api.conftest import ApiClient
 from tests.complaints.history import at, november
 
 pytestmark = pytest.mark.django_db
@@ -23,6 +25,31 @@ def test_change_and_kpi_item_mapping():
     assert kpis.kpis_for_items(["nothing"]) == []
     assert set(kpis.KPI_ITEMS) == set(kpis.KPIS)
     assert all(kpis.KPIS[code] is DESK_KPIS[code] for code in kpis.KPIS)
+
+
+def test_a_person_has_one_figure_per_month_on_every_page(desk, supervisor):
+    """The API of the effectiveness app and the competency evidence show the same November."""
+    h1 = desk["h1"]
+    start = at(11, 1, 0)
+    end = at(12, 1, 0)
+
+    api = ApiClient(supervisor).get(f"/effectiveness/kpis/{h1.pk}", start="2026-11-01", end="2026-11-30")
+    month = desk_kpis.handler_months(start=start, end=end)[h1.pk]
+
+    rates = api.json()["kpis"]["rates"]
+    pairs = {
+        "fcr": "fcr_rate",
+        "reopen": "reopen_rate",
+        "repeat": "repeat_rate",
+        "escalation": "escalation_rate",
+        "overdue": "overdue_rate",
+    }
+    for effect_code, rule_code in pairs.items():
+        assert rates[effect_code] == desk_kpis.rule_value(month, rule_code)[0], effect_code
+    assert (rates["fcr"], rates["escalation"], rates["overdue"]) == (0.5, 0.4, 0.2)
+    # the escalation rate rests on the complaints registered in November (c1 c2 c3 c4 c6), not the closed
+    assert desk_kpis.rule_value(month, "escalation_rate") == (0.4, 5)
+    assert desk_kpis.rule_value(month, "satisfaction") == (4.0, 4)
 
 
 def test_l3_compares_a_person_before_and_after_with_findings_by_code(desk):
