@@ -10,8 +10,8 @@ from kesu.common import clock
 from kesu.effectiveness import services, sources
 from kesu.effectiveness.models import Recognition, SurveyResponse
 from tests.api.conftest import ApiClient
+from tests.complaints.history import at, close, new, resolve
 from tests.conftest import make_user
-from tests.effectiveness.builders import at, close, new, resolve
 
 pytestmark = pytest.mark.django_db
 

@@ -11,8 +11,8 @@ from kesu.common.errors import NotPermitted, ValidationFailed
 from kesu.complaints.models import Notification
 from kesu.effectiveness import selectors, services
 from kesu.effectiveness.models import Recognition
+from tests.complaints.history import at, close, new, resolve
 from tests.conftest import make_user
-from tests.effectiveness.builders import at, close, new, resolve
 
 pytestmark = pytest.mark.django_db
 NOV = dt.date(2026, 11, 1)

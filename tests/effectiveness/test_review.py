@@ -8,8 +8,8 @@ import pytest
 from kesu.accounts.roles import Role
 from kesu.common import clock
 from kesu.effectiveness import selectors, services, sources
+from tests.complaints.history import at, close, new, resolve
 from tests.conftest import make_user
-from tests.effectiveness.builders import at, close, new, resolve
 
 pytestmark = pytest.mark.django_db
 

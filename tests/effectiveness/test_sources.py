@@ -9,7 +9,7 @@ from kesu.common import clock
 from kesu.effectiveness import selectors, services, sources
 from kesu.effectiveness.models import SurveyRequest
 from kesu.training.models import Course, Enrolment, TrainingRecord, TrainingSession
-from tests.effectiveness.builders import at
+from tests.complaints.history import at
 
 pytestmark = pytest.mark.django_db
 

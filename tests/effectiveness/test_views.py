@@ -12,8 +12,8 @@ from kesu.accounts.roles import Role
 from kesu.common import clock
 from kesu.effectiveness import services
 from kesu.effectiveness.models import Recognition, SurveyResponse
+from tests.complaints.history import at, close, new, resolve
 from tests.conftest import make_user
-from tests.effectiveness.builders import at, close, new, resolve
 
 pytestmark = pytest.mark.django_db
 

@@ -432,7 +432,7 @@ def desk_evidence_refresh(*, month: dt.date, refresh_levels: bool = True) -> int
     rows = []
     for user_id, month_kpis in kpis.items():
         for rule in rules:
-            value, cases = month_kpis.value(rule.kpi)
+            value, cases = desk_kpis.rule_value(month_kpis, rule.kpi)
             if value is None or cases < rule.min_cases:
                 continue
             rows.append(
@@ -444,7 +444,7 @@ def desk_evidence_refresh(*, month: dt.date, refresh_levels: bool = True) -> int
                     level=rule.level_for(value),
                     weight=rule.weight,
                     observed_on=last_day,
-                    note=f"{rule.kpi}={value:g} (n={cases})",
+                    note=f"{rule.kpi}={round(value, 4):g} (n={cases})",
                     recorded_at=now,
                 )
             )

@@ -15,8 +15,9 @@ from kesu.accounts.models import User
 from kesu.accounts.roles import Cap, can
 from kesu.api.schemas import ErrorOut
 from kesu.common.errors import NotPermitted, ValidationFailed
+from kesu.complaints.kpis import DeskKpis
 from kesu.effectiveness import selectors, services
-from kesu.effectiveness.kpis import KPIS, HandlerKpis
+from kesu.effectiveness.kpis import KPIS
 
 router = Router(tags=["effectiveness"])
 ERRORS: dict[int, Any] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
@@ -128,7 +129,7 @@ class RecognitionOut(Schema):
     awarded_by: str
 
 
-def _kpis(k: HandlerKpis) -> dict[str, Any]:
+def _kpis(k: DeskKpis) -> dict[str, Any]:
     counts = {
         name: getattr(k, name)
         for name in (

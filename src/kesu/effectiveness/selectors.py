@@ -28,8 +28,9 @@ from kesu.accounts.models import Department, User
 from kesu.accounts.roles import ROLE_CAPS, Cap, can
 from kesu.common import clock
 from kesu.common.errors import NotFound, NotPermitted
+from kesu.complaints.kpis import DeskKpis, Kpi, handler_kpis, team_kpis
 from kesu.effectiveness import kpis, sources
-from kesu.effectiveness.kpis import KPIS, HandlerKpis, Kpi, handler_kpis, team_kpis
+from kesu.effectiveness.kpis import KPIS
 from kesu.effectiveness.models import RATING_FIELDS, Recognition, SurveyRequest, SurveyResponse
 
 # Seed targets (complaint-and-crisis-training-program.md, complaint-skills-training.md).
@@ -173,7 +174,7 @@ class KpiChange:
         return kpis.change(self.before, self.after)
 
 
-def assess(kpi: Kpi, before: HandlerKpis, after: HandlerKpis, *, min_base: int = MIN_BASE) -> KpiChange:
+def assess(kpi: Kpi, before: DeskKpis, after: DeskKpis, *, min_base: int = MIN_BASE) -> KpiChange:
     b, a = before.value(kpi.code), after.value(kpi.code)
     nb, na = getattr(before, kpi.base), getattr(after, kpi.base)
     verdict = "unknown"
@@ -188,7 +189,7 @@ def assess(kpi: Kpi, before: HandlerKpis, after: HandlerKpis, *, min_base: int =
 
 
 def compare(
-    before: HandlerKpis, after: HandlerKpis, *, codes: list[str] | None = None, min_base: int = MIN_BASE
+    before: DeskKpis, after: DeskKpis, *, codes: list[str] | None = None, min_base: int = MIN_BASE
 ) -> list[KpiChange]:
     return [assess(KPIS[c], before, after, min_base=min_base) for c in (codes or list(KPIS))]
 
@@ -371,8 +372,8 @@ class PersonBehaviour:
     weeks: int
     before_window: Window
     after_window: Window
-    before: HandlerKpis
-    after: HandlerKpis
+    before: DeskKpis
+    after: DeskKpis
     changes: list[KpiChange]
     findings: list[FindingRow]
 
@@ -433,8 +434,8 @@ class TeamResults:
     cycle_end: dt.date
     before_window: Window
     after_window: Window
-    before: HandlerKpis
-    after: HandlerKpis
+    before: DeskKpis
+    after: DeskKpis
     changes: list[KpiChange]
     targets: list[TargetRow]
     l1: L1Summary
@@ -581,8 +582,8 @@ def monthly_review(*, month: dt.date, weeks: int = DEFAULT_WEEKS, min_base: int 
         course = info.get(code)
         items = course.item_codes if course else ()
         related = kpis.kpis_for_items(items) or list(KPIS)
-        pooled_before = reduce(lambda a, b: a + b, (before[u] for u in ids), HandlerKpis())
-        pooled_after = reduce(lambda a, b: a + b, (after[u] for u in ids), HandlerKpis())
+        pooled_before = reduce(lambda a, b: a + b, (before[u] for u in ids), DeskKpis())
+        pooled_after = reduce(lambda a, b: a + b, (after[u] for u in ids), DeskKpis())
         changes = compare(pooled_before, pooled_after, codes=related, min_base=min_base)
         reviews.append(
             CourseReview(
@@ -609,7 +610,7 @@ def monthly_review(*, month: dt.date, weeks: int = DEFAULT_WEEKS, min_base: int 
 @dataclass(frozen=True)
 class Suggestion:
     person: User
-    kpis: HandlerKpis
+    kpis: DeskKpis
 
 
 def recognition_suggestions(*, department: Department | None, month: dt.date) -> list[Suggestion]:
@@ -651,7 +652,7 @@ def recognitions(*, user_ids: list[int], start: dt.date, end: dt.date) -> list[R
 @dataclass(frozen=True)
 class PerformanceRow:
     person: User
-    kpis: HandlerKpis
+    kpis: DeskKpis
     courses: int
     hours: Decimal
     avg_course_score: float | None
@@ -684,7 +685,7 @@ def performance_summary(*, people: list[User], start: dt.date, end: dt.date) -> 
         rows.append(
             PerformanceRow(
                 person=p,
-                kpis=figures.get(p.pk, HandlerKpis()),
+                kpis=figures.get(p.pk, DeskKpis()),
                 courses=len({c.course_code for c in mine}),
                 hours=sum((c.hours or Decimal(0) for c in mine), Decimal(0)),
                 avg_course_score=round(sum(scores) / len(scores), 1) if scores else None,

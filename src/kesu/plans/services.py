@@ -25,7 +25,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Avg, Count, Q
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -903,9 +903,11 @@ def retraining_from_desk(*, lookback_days: int = 3) -> list[Retraining]:
     lookback longer than a day only makes a missed day harmless.
 
     (a) escalations the person caused: one retraining per person and day with escalations;
-    (b) satisfaction in the last full month below the target, over at least the configured number of
-        reached follow-ups of complaints the person is assigned to: one per person and month."""
-    from kesu.complaints.models import FollowUp
+    (b) average satisfaction in the last full month below the target, over at least the configured
+        number of rated complaints: one per person and month. The figure is the desk's
+        (``kesu.complaints.kpis``: the complaints the person closed in the month, each rated by its last
+        reached follow-up), the same one the competency evidence and the effectiveness pages show."""
+    from kesu.complaints import kpis as desk_kpis
 
     now = clock.now()
     settings = AcademySettings.get()
@@ -937,34 +939,25 @@ def retraining_from_desk(*, lookback_days: int = 3) -> list[Retraining]:
     this_month = _month_start(timezone.localdate(now))
     last_month = _month_start((this_month - dt.timedelta(days=1)).date())
     target = settings.satisfaction_target
-    rows = (
-        FollowUp.objects.filter(
-            at__gte=last_month,
-            at__lt=this_month,
-            reached=True,
-            satisfaction__isnull=False,
-            complaint__assignee__isnull=False,
-        )
-        .values("complaint__assignee")
-        .annotate(avg=Avg("satisfaction"), n=Count("id"))
-        .order_by("complaint__assignee")
-    )
-    for row in rows:
-        avg = Decimal(str(row["avg"])).quantize(Decimal("0.01"))
-        if row["n"] < settings.satisfaction_min_follow_ups or avg >= target:
+    month = desk_kpis.handler_kpis(start=last_month, end=this_month)
+    for pk, figures in month.items():
+        if figures.avg_satisfaction is None or figures.rated < settings.satisfaction_min_follow_ups:
             continue
-        user = person(row["complaint__assignee"])
+        avg = Decimal(str(figures.avg_satisfaction)).quantize(Decimal("0.01"))
+        if avg >= target:
+            continue
+        user = person(pk)
         if user is None or not can(user, Cap.LEARN):
             continue
-        month = f"{last_month:%Y-%m}"
+        tag = f"{last_month:%Y-%m}"
         created.append(
             retraining_assign(
                 user=user,
                 kind=Retraining.Kind.SATISFACTION_LOW,
                 reason=_("Satisfaction in %(month)s was %(avg)s over %(n)s follow-ups (target %(target)s)")
-                % {"month": month, "avg": avg, "n": row["n"], "target": target},
+                % {"month": tag, "avg": avg, "n": figures.rated, "target": target},
                 item_codes=DESK_ITEMS[Retraining.Kind.SATISFACTION_LOW],
-                source_ref=f"desk-sat:{user.pk}:{month}",
+                source_ref=f"desk-sat:{user.pk}:{tag}",
             )
         )
     return created
