@@ -384,3 +384,35 @@ def test_a_survey_without_questions_or_audience_is_not_sent(trainer, other_team)
         services.survey_send(actor=trainer, survey_id=nobody.pk)
     assert set(Survey.objects.values_list("state", flat=True)) == {"draft"}
     assert SurveyQuestion.objects.filter(survey=empty).count() == 0
+
+
+def test_the_audience_check_for_one_person_agrees_with_the_audience_list(
+    trainer, team, other_team, handler, handler2, supervisor, liaison
+):
+    everyone = [trainer, handler, handler2, supervisor, liaison]
+    surveys = [
+        create(trainer),
+        create(trainer, department_ids=[team.pk]),
+        create(trainer, department_ids=[other_team.pk], roles=["handler", "senior_handler"]),
+        create(trainer, roles=["supervisor"]),
+    ]
+
+    for survey in surveys:
+        audience = set(services.survey_audience(survey).values_list("pk", flat=True))
+        assert {u.pk for u in everyone if services.in_audience(u, survey)} == audience, survey.pk
+
+
+def test_my_surveys_cost_the_same_queries_however_many_surveys_there_are(
+    trainer, team, handler, django_assert_max_num_queries
+):
+    def send(n):
+        for _ in range(n):
+            s = create(trainer, department_ids=[team.pk])
+            services.survey_send(actor=trainer, survey_id=s.pk)
+
+    send(1)
+    with django_assert_max_num_queries(3):
+        assert len(selectors.surveys_for(user=handler)) == 1
+    send(5)
+    with django_assert_max_num_queries(3):
+        assert len(selectors.surveys_for(user=handler)) == 6

@@ -254,8 +254,9 @@ def surveys_for(*, user: User) -> list[SurveyForMe]:
     mine = {r.survey_id: r.updated_at for r in SurveyResponse.objects.filter(user=user).order_by("id")}
     today = clock.now().date()
     out = []
-    for survey in Survey.objects.exclude(state=Survey.State.DRAFT).order_by("-sent_at", "-id"):
-        if not in_audience(user, survey):
+    surveys = Survey.objects.exclude(state=Survey.State.DRAFT).prefetch_related("departments")
+    for survey in surveys.order_by("-sent_at", "-id"):
+        if not in_audience(user, survey, department_ids=[d.pk for d in survey.departments.all()]):
             continue
         out.append(SurveyForMe(survey, mine.get(survey.pk), survey_accepts_answers(survey, today)))
     out.sort(key=lambda s: not s.editable)

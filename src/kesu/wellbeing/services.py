@@ -665,8 +665,19 @@ def survey_accepts_answers(survey: Survey, today: dt.date | None = None) -> bool
     return survey.state == Survey.State.OPEN and today <= survey.closes_on
 
 
-def in_audience(user: User, survey: Survey) -> bool:
-    return survey_audience(survey).filter(pk=user.pk).exists()
+def in_audience(user: User, survey: Survey, *, department_ids: Iterable[int] | None = None) -> bool:
+    """Whether ``user`` is in ``survey_audience(survey)``, decided for this one person. Pass the survey's
+    department ids when they are already loaded (a list of surveys prefetches them); otherwise one query."""
+    if department_ids is None:
+        department_ids = survey.departments.values_list("pk", flat=True)
+    ids = set(department_ids)
+    roles = survey.roles or Role.values
+    return (
+        user.is_active
+        and user.role in roles
+        and can_learn_role(user.role)
+        and (not ids or user.department_id in ids)
+    )
 
 
 def _clean_answer(question: SurveyQuestion, value: Any) -> dict[str, Any] | None:
