@@ -157,3 +157,14 @@ def test_a_chain_refuses_a_link_to_a_later_row(handler):
         InsertChain().insert(
             [_complaint_row(handler, "TS-1"), Customer(name="x")], links={0: {"customer": 1}}
         )
+
+
+def test_an_expression_value_is_refused_not_written():
+    from django.db.models import Value
+    from django.db.models.functions import Upper
+
+    c = Customer(name=Upper(Value("zheng")), phone="13600009999", phone_normalized="13600009999")
+
+    with pytest.raises(TypeError, match="name"):
+        PreparedInsert(Customer).insert(c)
+    assert not Customer.objects.filter(phone_normalized="13600009999").exists()

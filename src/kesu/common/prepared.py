@@ -123,7 +123,7 @@ class PreparedInsert(Generic[M]):
     Each field is prepared exactly as the ORM prepares it (``pre_save`` — e.g. ``auto_now_add`` — then
     ``get_db_prep_save``); the primary key comes back with RETURNING. Model signals are not sent (Kesu
     keeps no logic in signals) and a model's own ``save()`` is not called: use it for append-only rows
-    on hot paths. A value that is an expression (a database default, F(), …) falls back to ``save()``."""
+    on hot paths. A value that is an expression (a database default, F(), …) is refused."""
 
     def __init__(self, model: type[M]):
         meta = model._meta
@@ -155,14 +155,25 @@ class PreparedInsert(Generic[M]):
             cached = self._sql[connection.alias] = (sql, returning)
         return cached
 
+    def _params(
+        self, obj: models.Model, connection: Any, *, skip: Mapping[str, int] | None = None
+    ) -> list[Any]:
+        """The row's values as the ORM prepares them (``pre_save``, then ``get_db_prep_save``), without
+        the columns named in ``skip``."""
+        params = []
+        for f in self._fields:
+            if skip and f.attname in skip:
+                continue
+            value = f.pre_save(obj, True)
+            if hasattr(value, "resolve_expression"):
+                raise TypeError(f"{type(obj).__name__}.{f.name}: expressions are not supported")
+            params.append(f.get_db_prep_save(value, connection))
+        return params
+
     def insert(self, obj: M, *, using: str = "default") -> M:
         connection = connections[using]
-        values = [f.pre_save(obj, True) for f in self._fields]
-        if any(hasattr(v, "resolve_expression") for v in values):
-            obj.save(force_insert=True, using=using)
-            return obj
         sql, returning = self._statement(connection)
-        params = [f.get_db_prep_save(v, connection) for f, v in zip(self._fields, values, strict=True)]
+        params = self._params(obj, connection)
         meta = self._model._meta
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
@@ -202,7 +213,7 @@ class InsertChain:
     sets the keys and relations on the objects. On PostgreSQL it is one statement — data-modifying CTEs,
     each ``INSERT … RETURNING`` its key for the next ones — so one round trip and, outside a transaction,
     one commit; on other databases one PreparedInsert per row inside a transaction. Values are prepared
-    as PreparedInsert prepares them; a value that is an expression is refused."""
+    as PreparedInsert prepares them."""
 
     def __init__(self) -> None:
         self._sql: dict[tuple[Any, ...], str] = {}
@@ -233,13 +244,7 @@ class InsertChain:
         ]
         params: list[Any] = []
         for obj, prepared, columns in zip(objs, inserts, linked, strict=True):
-            for f in prepared._fields:
-                if f.attname in columns:
-                    continue
-                value = f.pre_save(obj, True)
-                if hasattr(value, "resolve_expression"):
-                    raise TypeError(f"{type(obj).__name__}.{f.name}: expressions are not supported")
-                params.append(f.get_db_prep_save(value, connection))
+            params += prepared._params(obj, connection, skip=columns)
         key = (using, *(type(obj) for obj in objs), *(tuple(sorted(c.items())) for c in linked))
         sql = self._sql.get(key)
         if sql is None:

@@ -574,12 +574,10 @@ def complaint_register(
         intake_pending=defer,
     )
     # The registration's rows, written by one InsertChain (one statement on PostgreSQL).
-    rows: list[Any] = [complaint]
-    links: dict[int, dict[str, int]] = {}
-    if customer.pk is None:
-        rows.insert(0, customer)
-        links[1] = {"customer": 0}
-    at_complaint = rows.index(complaint)
+    rows: list[Any] = [] if customer.pk else [customer]
+    rows.append(complaint)
+    at_complaint = len(rows) - 1
+    links: dict[int, dict[str, int]] = {at_complaint: {"customer": 0}} if at_complaint else {}
     if idempotency_key and actor is not None:
         rows.append(IdempotencyRecord(key=idempotency_key, user=actor, request_hash=request_hash))
         links[len(rows) - 1] = {"complaint": at_complaint}
